@@ -1,0 +1,108 @@
+"""transformers backend (CPU or GPU): batched greedy/sampled generation, chat templates, LoRA via peft."""
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from typing import Any, Iterator, Sequence
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
+
+from harness.backends.base import Backend
+from harness.models import AdapterRef, ModelRef
+from harness.types import Generation, GenerationRequest, Message, Sampling
+
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+
+
+def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
+    tokenizer = AutoTokenizer.from_pretrained(model.path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.padding_side = "left"  # decoder-only batched generation continues from the right edge
+    return tokenizer
+
+
+def render_prompt(tokenizer: PreTrainedTokenizerBase, messages: Sequence[Message],
+                  chat_template_kwargs: dict[str, Any] | None = None) -> str:
+    """The exact text a model sees: its chat template with the generation prompt appended."""
+    return tokenizer.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=True,
+                                         **(chat_template_kwargs or {}))
+
+
+class HFBackend(Backend):
+    name = "hf"
+
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, precision: str = "bf16",
+                 batch_size: int = 8, device: str | None = None,
+                 chat_template_kwargs: dict[str, Any] | None = None):
+        if precision not in DTYPES:
+            raise ValueError(f"precision {precision!r}: expected one of {', '.join(DTYPES)}")
+        self.precision = precision
+        self.batch_size = batch_size
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.chat_template_kwargs = chat_template_kwargs or {}
+        self.tokenizer = load_tokenizer(model)
+        self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=DTYPES[precision]).to(self.device)
+        self.adapters = [a.name for a in adapters]
+        if adapters:
+            from peft import PeftModel
+
+            first, *rest = adapters
+            self.model = PeftModel.from_pretrained(self.model, str(first.path), adapter_name=first.name)
+            for a in rest:
+                self.model.load_adapter(str(a.path), adapter_name=a.name)
+        self.model.eval()
+
+    def settings(self) -> dict[str, Any]:
+        return {"backend": self.name, "precision": self.precision, "batch_size": self.batch_size,
+                "device": self.device, "chat_template_kwargs": self.chat_template_kwargs}
+
+    def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
+        prompts = [render_prompt(self.tokenizer, r.messages, self.chat_template_kwargs) for r in requests]
+        lengths = [len(self.tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
+        for adapter in dict.fromkeys(r.adapter for r in requests):
+            if adapter is not None and adapter not in self.adapters:
+                raise ValueError(f"request names adapter {adapter!r}, but only {self.adapters} are loaded")
+            # Longest first: similar lengths share a batch (less padding), and an out-of-memory shows up early.
+            order = sorted((i for i, r in enumerate(requests) if r.adapter == adapter), key=lambda i: -lengths[i])
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                yield from zip(batch, self._generate_batch([prompts[i] for i in batch], adapter, sampling))
+
+    def _generate_batch(self, prompts: list[str], adapter: str | None, sampling: Sampling) -> list[Generation]:
+        inputs = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
+        options: dict[str, Any] = {"max_new_tokens": sampling.max_new_tokens, "pad_token_id": self.tokenizer.pad_token_id}
+        if sampling.greedy:
+            options.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        else:
+            torch.manual_seed(sampling.seed)
+            options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
+        started = time.perf_counter()
+        with torch.inference_mode(), self._adapter(adapter):
+            output = self.model.generate(**inputs, **options)
+        seconds = (time.perf_counter() - started) / len(prompts)
+        new_tokens = output[:, inputs.input_ids.shape[1] :]
+        texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        prompt_tokens = inputs.attention_mask.sum(dim=1).tolist()
+        completion_tokens = _count_until_stop(new_tokens, self.tokenizer)
+        return [Generation(t, p, c, seconds) for t, p, c in zip(texts, prompt_tokens, completion_tokens)]
+
+    def _adapter(self, adapter: str | None):
+        """Context in which the model generates as the named variant."""
+        if not self.adapters:
+            return nullcontext()
+        if adapter is None:
+            return self.model.disable_adapter()
+        self.model.set_adapter(adapter)
+        return nullcontext()
+
+
+def _count_until_stop(new_tokens: torch.Tensor, tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """Generated tokens up to and including the first eos/pad (the rest is padding after a finished row)."""
+    stops = {tokenizer.eos_token_id, tokenizer.pad_token_id} - {None}
+    counts = []
+    for row in new_tokens.tolist():
+        n = next((i + 1 for i, t in enumerate(row) if t in stops), len(row))
+        counts.append(n)
+    return counts

@@ -1,0 +1,24 @@
+"""Benchmark registry. Entries are "module:attr" strings so a benchmark's imports load only when used."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from harness.benchmarks.base import Benchmark, DataError
+
+BENCHMARKS: dict[str, str] = {
+    "spider": "harness.benchmarks.spider:SpiderBenchmark",
+}
+
+
+def get_benchmark(name: str, **options: Any) -> Benchmark:
+    """Instantiate a registered benchmark; options are its constructor arguments (data, split, ...)."""
+    try:
+        target = BENCHMARKS[name]
+    except KeyError:
+        raise ValueError(f"unknown benchmark {name!r}; choose one of: {', '.join(sorted(BENCHMARKS))}") from None
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)(**options)
+
+
+__all__ = ["BENCHMARKS", "Benchmark", "DataError", "get_benchmark"]

@@ -1,0 +1,68 @@
+"""What every benchmark provides: examples, prompts (shared by training and evaluation), and scoring."""
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from typing import Any, Callable, ClassVar, Sequence
+
+from harness.types import Example, Message
+
+
+class DataError(ValueError):
+    """Bad benchmark data: the message names the file, line/record and field, and what was expected."""
+
+
+class Benchmark(ABC):
+    """One task. Subclasses set the class attributes and implement the four abstract methods.
+
+    The first entry of `metric_names` is the headline metric. `score` returns one record per example with at
+    least `scores` ({metric: float} for per-example metrics) plus whatever explains the verdict.
+    """
+
+    name: ClassVar[str]
+    metric_names: ClassVar[tuple[str, ...]]
+    breakdown_tags: ClassVar[tuple[str, ...]] = ()
+    system_prompt: ClassVar[str]
+    user_template: ClassVar[str]
+
+    @abstractmethod
+    def examples(self) -> list[Example]:
+        """The split's examples, in file order (index = position)."""
+
+    @abstractmethod
+    def messages(self, example: Example) -> list[Message]:
+        """The prompt turns (system + user) for one example."""
+
+    @abstractmethod
+    def completion(self, example: Example) -> str:
+        """The assistant answer a model is trained to give."""
+
+    @abstractmethod
+    def score(
+        self, examples: Sequence[Example], outputs: Sequence[str], *, on_done: Callable[[int], None] | None = None
+    ) -> list[dict[str, Any]]:
+        """Per-example records for raw model outputs, aligned with `examples`."""
+
+    @abstractmethod
+    def data_identity(self) -> dict[str, Any]:
+        """Where the data came from and a content hash, for the manifest."""
+
+    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
+        """Headline metrics over a set of records; the default is the mean of per-example scores.
+
+        Bootstrap CIs call this on resamples, so corpus metrics override it and recompute from records.
+        """
+        if not records:
+            return {}
+        return {m: sum(r["scores"][m] for r in records) / len(records) for m in self.metric_names
+                if all(m in r["scores"] for r in records)}
+
+    def prompt_identity(self) -> dict[str, str]:
+        text = json.dumps({"system": self.system_prompt, "user": self.user_template}, sort_keys=True)
+        return {"system": self.system_prompt, "user_template": self.user_template,
+                "hash": hashlib.sha256(text.encode()).hexdigest()[:16]}
+
+    def chat(self, example: Example) -> list[Message]:
+        """Prompt turns plus the gold answer: one training conversation."""
+        return [*self.messages(example), {"role": "assistant", "content": self.completion(example)}]

@@ -1,0 +1,180 @@
+"""Spider text-to-SQL: questions over SQLite databases, scored by execution accuracy.
+
+Data is any Spider-layout folder (`<split>.json` with db_id/question/query, `database/<db_id>/*.sqlite`);
+with none given, the mini Spider benchmark the project ships is built and used.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from harness.benchmarks.base import Benchmark, DataError
+from harness.runs.manifest import hash_path
+from harness.types import Example, Message
+
+SPLIT_FILES = {"train": ("train_spider.json", "train.json"), "dev": ("dev.json",), "test": ("test.json",)}
+_BACKQUOTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+class SpiderBenchmark(Benchmark):
+    name = "spider"
+    metric_names = ("execution_accuracy", "exact_match")
+    breakdown_tags = ("hardness",)
+    system_prompt = ("You write SQLite queries. Given a database schema and a question, answer with one SQL "
+                     "query that answers the question, and nothing else.")
+    user_template = "Schema:\n{schema}\n\nQuestion: {question}"
+
+    def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
+                 include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None):
+        if data is None:
+            from harness.benchmarks.mini_spider import ensure_built
+
+            data = ensure_built()
+        self.root = Path(data)
+        self.split = split
+        self.db_dir = self.root / "database"
+        self.split_file = _split_file(self.root, split)
+        self.exclude_dbs = frozenset(exclude_dbs)
+        self.include_dbs = frozenset(include_dbs)
+        self.timeout_s = timeout_s
+        self.workers = workers
+        self._schemas: dict[str, str] = {}
+
+    @cached_property
+    def _examples(self) -> list[Example]:
+        from harness.sql.hardness import hardness
+
+        rows = _read_json_list(self.split_file)
+        examples = []
+        for position, row in enumerate(rows):
+            for key in ("db_id", "question", "query"):
+                if not isinstance(row.get(key), str) or not row[key].strip():
+                    raise DataError(f"{self.split_file}: record {position}: field {key!r} must be a non-empty string")
+            if row["db_id"] in self.exclude_dbs or (self.include_dbs and row["db_id"] not in self.include_dbs):
+                continue
+            if not (self.db_dir / row["db_id"]).is_dir():
+                raise DataError(f"{self.split_file}: record {position}: database folder "
+                                f"{self.db_dir / row['db_id']} does not exist")
+            examples.append(Example(
+                index=len(examples),
+                inputs={"db_id": row["db_id"], "question": row["question"].strip()},
+                target=row["query"].strip(),
+                tags={"hardness": hardness(row["query"]), "db_id": row["db_id"]},
+            ))
+        return examples
+
+    def examples(self) -> list[Example]:
+        return self._examples
+
+    def messages(self, example: Example) -> list[Message]:
+        user = self.user_template.format(schema=self.schema(example.inputs["db_id"]),
+                                         question=example.inputs["question"])
+        return [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
+
+    def completion(self, example: Example) -> str:
+        # Spider's gold is MySQL-style back-quoted; plain identifiers train a cleaner SQLite answer.
+        return _BACKQUOTED.sub(r"\1", example.target)
+
+    def schema(self, db_id: str) -> str:
+        if db_id not in self._schemas:
+            self._schemas[db_id] = compact_schema(database_file(self.db_dir, db_id))
+        return self._schemas[db_id]
+
+    def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
+              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        from harness.sql.execution import ExecItem, score_execution
+        from harness.sql.extract import extract_sql
+        from harness.sql.normalize import normalize_sql
+
+        extracted = [extract_sql(o) for o in outputs]
+        items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, extracted)]
+        verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
+                                   on_done=on_done)
+        records = []
+        for example, sql, verdict in zip(examples, extracted, verdicts):
+            gold_norm = normalize_sql(example.target)
+            exact = sql is not None and gold_norm is not None and normalize_sql(sql) == gold_norm
+            correct = verdict.verdict == "correct"
+            records.append({
+                "extracted_sql": sql,
+                "verdict": verdict.verdict,
+                "correct": correct,
+                "error": verdict.error,
+                "exec_seconds": round(verdict.seconds, 6),
+                "scores": {"execution_accuracy": float(correct), "exact_match": float(exact)},
+            })
+        return records
+
+    def data_identity(self) -> dict[str, Any]:
+        db_ids = sorted({e.inputs["db_id"] for e in self.examples()})
+        return {
+            "path": str(self.root.resolve()), "split": self.split, "split_sha256": hash_path(self.split_file),
+            "databases_sha256": _combined([hash_path(self.db_dir / d) for d in db_ids]),
+            "n_databases": len(db_ids), "excluded_dbs": sorted(self.exclude_dbs),
+        }
+
+
+def database_file(db_dir: Path, db_id: str) -> Path:
+    """`<db_id>.sqlite` in its folder, else the first .sqlite there (test-suite folders hold several)."""
+    folder = db_dir / db_id
+    main = folder / f"{db_id}.sqlite"
+    if main.is_file():
+        return main
+    found = sorted(folder.glob("*.sqlite"))
+    if not found:
+        raise DataError(f"{folder}: no .sqlite database file")
+    return found[0]
+
+
+def compact_schema(db_path: Path) -> str:
+    """One line per table, `table(col type pk, col type -> other.col, ...)`: a fraction of CREATE TABLE's tokens."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+        lines = []
+        for table in tables:
+            quoted = table.replace('"', '""')
+            fks = {row[3]: f"{row[2]}.{row[4]}" for row in con.execute(f'PRAGMA foreign_key_list("{quoted}")')}
+            cols = []
+            for _, name, ctype, _, _, pk in con.execute(f'PRAGMA table_info("{quoted}")'):
+                col = f"{name} {ctype.lower() or 'text'}"
+                if pk:
+                    col += " pk"
+                if name in fks:
+                    col += f" -> {fks[name]}"
+                cols.append(col)
+            lines.append(f"{table}({', '.join(cols)})")
+        return "\n".join(lines)
+    finally:
+        con.close()
+
+
+def _split_file(root: Path, split: str) -> Path:
+    if not root.is_dir():
+        raise DataError(f"--data {root}: no such folder (expected a Spider-layout folder with database/)")
+    candidates = SPLIT_FILES.get(split, (f"{split}.json",))
+    for name in candidates:
+        if (root / name).is_file():
+            return root / name
+    raise DataError(f"{root}: split {split!r} needs one of {', '.join(candidates)} there")
+
+
+def _read_json_list(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise DataError(f"{path}: line {err.lineno}: invalid JSON ({err.msg})") from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise DataError(f"{path}: expected a JSON list of objects with db_id, question, query")
+    return data
+
+
+def _combined(hashes: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()

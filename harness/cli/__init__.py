@@ -1,0 +1,38 @@
+"""`harness` command line: one module per subcommand, each with `add_parser(subparsers)` and `main(args)`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from rich.console import Console
+
+COMMANDS = ("run", "score")
+
+console = Console(stderr=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description=__doc__.split(":")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"harness.cli.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from harness.benchmarks.base import DataError
+
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]: finished generations are cached; rerun the same command to resume")
+        return 130
+    except (DataError, FileNotFoundError, ModuleNotFoundError, ValueError) as err:
+        console.print(f"[red]error:[/] {err}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

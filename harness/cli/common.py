@@ -1,0 +1,57 @@
+"""Options and output shared by the subcommands that evaluate (run, score)."""
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.benchmarks import BENCHMARKS
+from harness.runs.records import RunSummary
+
+
+def add_benchmark_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("benchmark", choices=sorted(BENCHMARKS))
+    parser.add_argument("--data", help="benchmark data (default: the small benchmark the project ships)")
+    parser.add_argument("--split", default=None, help="split to evaluate (default: the benchmark's test split)")
+    parser.add_argument("--limit", type=int, help="only the first N examples")
+    parser.add_argument("--out", help="run directory (default: runs/<benchmark>-<time>)")
+
+
+def benchmark_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {"data": args.data}
+    if args.split:
+        options["split"] = args.split
+    return options
+
+
+def default_out(args: argparse.Namespace) -> Path:
+    return Path(args.out or f"runs/{args.benchmark}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+
+
+def print_summaries(results: Sequence[tuple[Path, RunSummary]], console: Console | None = None) -> None:
+    """One table: a row per variant, every metric with its 95% CI, then per-tag breakdowns of the headline."""
+    console = console or Console()
+    if not results:
+        return
+    first = results[0][1]
+    table = Table(title=f"{first.benchmark} (n={first.n})")
+    table.add_column("variant")
+    for metric in first.metrics:
+        table.add_column(metric, justify="right")
+    for tag, groups in first.breakdowns.items():
+        for value in groups:
+            table.add_column(f"{tag}={value}", justify="right")
+    table.add_column("run")
+    for path, s in results:
+        cells = [f"{m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}]" for m in s.metrics.values()]
+        for tag, groups in s.breakdowns.items():
+            cells += [f"{g.get(s.primary_metric, float('nan')):.3f} (n={g['n']})" for g in groups.values()]
+        table.add_row(s.variant, *cells, str(path))
+    console.print(table)
+    for _, s in results:
+        if s.verdicts:
+            console.print(f"{s.variant}: " + ", ".join(f"{k} {v}" for k, v in sorted(s.verdicts.items())))

@@ -1,0 +1,49 @@
+"""harness run BENCHMARK: generate with a base model and any number of LoRA adapters, score, write runs."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from harness.cli.common import add_benchmark_args, benchmark_options, default_out, print_summaries
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="generate and score a benchmark for a model and its adapters")
+    add_benchmark_args(p)
+    p.add_argument("--model", help="hub id, local folder or .gguf file (default: embedded SmolLM2-135M-Instruct)")
+    p.add_argument("--adapter", action="append", default=[], metavar="DIR",
+                   help="LoRA adapter folder; repeat to score several next to the base model")
+    p.add_argument("--backend", default="hf", help="generation backend (default: hf = transformers)")
+    p.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "fp32"])
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--max-new-tokens", type=int, default=256)
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    p.add_argument("--top-p", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--chat-template-kwargs", type=json.loads, default={},
+                   help='JSON passed to the chat template, e.g. \'{"enable_thinking": false}\'')
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from harness.benchmarks import get_benchmark
+    from harness.evaluate import GenerationSpec, run
+    from harness.models import resolve_adapter, resolve_model
+    from harness.paths import cache_dir
+    from harness.runs.cache import GenerationCache
+    from harness.types import Sampling
+
+    benchmark = get_benchmark(args.benchmark, **benchmark_options(args))
+    spec = GenerationSpec(
+        model=resolve_model(args.model),
+        adapters=[resolve_adapter(a) for a in args.adapter],
+        sampling=Sampling(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
+                          seed=args.seed),
+        backend=args.backend,
+        backend_options={"precision": args.precision, "batch_size": args.batch_size,
+                         "chat_template_kwargs": args.chat_template_kwargs},
+    )
+    with GenerationCache(cache_dir() / "generations.sqlite") as cache:
+        results = run(benchmark, spec, default_out(args), cache, limit=args.limit)
+    print_summaries(results)
+    return 0

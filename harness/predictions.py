@@ -1,0 +1,55 @@
+"""Reading existing predictions for `harness score`: our JSONL, or one raw output per line (official format)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness.benchmarks.base import DataError
+
+
+def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = False) -> list[str]:
+    """Predictions aligned with the split's first `n_examples` examples.
+
+    JSONL: objects with `index` and `prediction` (or `raw_output`, as in our records.jsonl), any order.
+    Plain text: line i is example i; a tab ends the SQL (the official evaluator's `SQL\\tdb_id` lines).
+    Every example must have a prediction: a gap is an error, not a silent zero. Predictions beyond the
+    examples are an error too (a misaligned file), unless `allow_extra` (scoring only the first examples).
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"--predictions {path}: cannot read ({err})") from None
+    is_jsonl = any(line.lstrip().startswith("{") for line in lines[:5])
+    found = _read_jsonl(path, lines) if is_jsonl else {i: line.split("\t")[0] for i, line in enumerate(lines)}
+    extra = sorted(i for i in found if i >= n_examples)
+    if extra and not allow_extra:
+        raise DataError(f"{path}: {len(extra)} predictions beyond the {n_examples} examples of the split "
+                        f"(first: index {extra[0]}); is it the right split?")
+    missing = [i for i in range(n_examples) if i not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
+        raise DataError(f"{path}: no prediction for {len(missing)} of {n_examples} examples (index {shown}); "
+                        f"pass --limit to score only the first examples")
+    return [found[i] for i in range(n_examples)]
+
+
+def _read_jsonl(path: Path, lines: list[str]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataError(f"{path}: line {lineno}: invalid JSON ({err.msg})") from None
+        index = row.get("index") if isinstance(row, dict) else None
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise DataError(f"{path}: line {lineno}: field 'index' must be a non-negative integer")
+        text = row.get("prediction", row.get("raw_output"))
+        if not isinstance(text, str):
+            raise DataError(f"{path}: line {lineno}: field 'prediction' must be a string")
+        if index in found:
+            raise DataError(f"{path}: line {lineno}: index {index} appears twice")
+        found[index] = text
+    return found
