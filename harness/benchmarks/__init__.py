@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from harness.benchmarks.base import Benchmark, DataError
@@ -18,7 +19,13 @@ def get_benchmark(name: str, **options: Any) -> Benchmark:
     except KeyError:
         raise ValueError(f"unknown benchmark {name!r}; choose one of: {', '.join(sorted(BENCHMARKS))}") from None
     module, attr = target.split(":")
-    return getattr(importlib.import_module(module), attr)(**options)
+    cls = getattr(importlib.import_module(module), attr)
+    accepted = inspect.signature(cls).parameters
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(f"benchmark {name!r} has no option {', '.join(unknown)}; "
+                         f"its options are: {', '.join(accepted)}")
+    return cls(**options)
 
 
 __all__ = ["BENCHMARKS", "Benchmark", "DataError", "get_benchmark"]

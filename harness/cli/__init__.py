@@ -9,7 +9,7 @@ from rich.console import Console
 
 COMMANDS = ("run", "score")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -19,10 +20,23 @@ def add_benchmark_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", default=None, help="split to evaluate (default: the benchmark's test split)")
     parser.add_argument("--limit", type=int, help="only the first N examples")
     parser.add_argument("--out", help="run directory (default: runs/<benchmark>-<time>)")
+    parser.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE", type=_key_value,
+                        help="benchmark option, value in YAML syntax; e.g. -O include_dbs=[concert,shop] "
+                             "-O timeout_s=10 (repeatable)")
+
+
+def _key_value(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE")
+    try:
+        return key.strip(), yaml.safe_load(value)
+    except yaml.YAMLError as err:
+        raise argparse.ArgumentTypeError(f"{text!r}: value is not valid YAML ({err})") from None
 
 
 def benchmark_options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"data": args.data}
+    options: dict[str, Any] = {"data": args.data, **dict(args.option)}
     if args.split:
         options["split"] = args.split
     return options

@@ -1,0 +1,42 @@
+import json
+
+import pytest
+
+from harness.benchmarks.base import DataError
+from harness.predictions import read_predictions
+
+
+def test_jsonl_any_order_and_records_format(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"index": 1, "prediction": "b"}) + "\n" + json.dumps({"index": 0, "raw_output": "a"}) + "\n")
+    assert read_predictions(path, 2) == ["a", "b"]
+
+
+def test_plain_lines_strip_official_db_suffix(tmp_path):
+    path = tmp_path / "p.sql"
+    path.write_text("SELECT 1\tconcert\nSELECT 2\n")
+    assert read_predictions(path, 2) == ["SELECT 1", "SELECT 2"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"index": 0, "prediction": "a"}\n{"index": 0, "prediction": "b"}\n', "line 2: index 0 appears twice"),
+    ('{"index": 0, "prediction": "a"}\n{"index": "1", "prediction": "b"}\n', "line 2: field 'index'"),
+    ('{"index": 0, "prediction": 5}\n', "line 1: field 'prediction' must be a string"),
+    ('{"index": 0, "prediction": "a"}\n{oops\n', "line 2: invalid JSON"),
+    ('{"index": 0, "prediction": "a"}\n', "no prediction for 1 of 2 examples (index 1)"),
+    ('{"index": 0, "prediction": "a"}\n{"index": 1, "prediction": "a"}\n{"index": 2, "prediction": "a"}\n',
+     "1 predictions beyond the 2 examples"),
+])
+def test_bad_files_name_the_line_and_field(tmp_path, content, message):
+    path = tmp_path / "p.jsonl"
+    path.write_text(content)
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_predictions(path, 2)
+
+
+def test_extra_lines_allowed_when_scoring_a_prefix(tmp_path):
+    path = tmp_path / "p.sql"
+    path.write_text("a\nb\nc\n")
+    assert read_predictions(path, 2, allow_extra=True) == ["a", "b"]
+    with pytest.raises(DataError):
+        read_predictions(path, 2)

@@ -1,0 +1,76 @@
+import json
+
+import pytest
+
+from harness.benchmarks import get_benchmark
+from harness.benchmarks.base import DataError
+from harness.benchmarks.spider import SpiderBenchmark, compact_schema
+from harness.cli import main
+
+
+def test_compact_schema_lists_keys_and_foreign_keys(tiny_spider):
+    schema = compact_schema(tiny_spider / "database/concert/concert.sqlite")
+    assert schema.splitlines() == [
+        "country(code text pk, name text)",
+        "singer(id integer pk, name text, age integer, country text -> country.code)",
+    ]
+
+
+def test_prompt_and_training_completion(tiny_spider):
+    bench = SpiderBenchmark(tiny_spider, "dev")
+    example = bench.examples()[4]
+    system, user = bench.messages(example)
+    assert system["role"] == "system" and user["content"].endswith("Question: Most expensive item.")
+    assert "item(id integer pk, title text, price real)" in user["content"]
+    assert bench.completion(example) == "SELECT title FROM item ORDER BY price DESC LIMIT 1"  # back-quotes dropped
+    assert bench.chat(example)[-1] == {"role": "assistant", "content": bench.completion(example)}
+
+
+def test_database_filters_for_held_out_evaluation(tiny_spider):
+    assert {e.inputs["db_id"] for e in SpiderBenchmark(tiny_spider, "dev", include_dbs=["shop"]).examples()} == {"shop"}
+    kept = SpiderBenchmark(tiny_spider, "dev", exclude_dbs=["shop"]).examples()
+    assert [e.index for e in kept] == [0, 1, 2] and {e.inputs["db_id"] for e in kept} == {"concert"}
+
+
+def test_bad_data_names_file_record_and_field(tiny_spider):
+    (tiny_spider / "dev.json").write_text(json.dumps([{"db_id": "concert", "question": "q", "query": ""}]))
+    with pytest.raises(DataError, match=r"dev.json: record 0: field 'query'"):
+        SpiderBenchmark(tiny_spider, "dev").examples()
+    (tiny_spider / "dev.json").write_text(json.dumps([{"db_id": "nowhere", "question": "q", "query": "SELECT 1"}]))
+    with pytest.raises(DataError, match="record 0: database folder .*nowhere does not exist"):
+        SpiderBenchmark(tiny_spider, "dev").examples()
+    with pytest.raises(DataError, match="split 'test' needs one of test.json"):
+        SpiderBenchmark(tiny_spider, "test")
+
+
+def test_unknown_benchmark_option_is_a_clear_error(tiny_spider):
+    with pytest.raises(ValueError, match="has no option include_db;"):
+        get_benchmark("spider", data=str(tiny_spider), include_db=["x"])
+
+
+def test_score_cli_official_format_and_jsonl(tiny_spider, tmp_path, capsys):
+    bench = SpiderBenchmark(tiny_spider, "dev")
+    golds = [e.target for e in bench.examples()]
+    plain = tmp_path / "pred.sql"
+    plain.write_text("\n".join(golds[:-1] + ["SELECT 1"]) + "\n")
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(plain),
+                 "--out", str(tmp_path / "run1")]) == 0
+    records = [json.loads(l) for l in (tmp_path / "run1/records.jsonl").read_text().splitlines()]
+    assert [r["correct"] for r in records] == [True] * 5 + [False]
+    assert [r["index"] for r in records] == list(range(6))
+    summary = json.loads((tmp_path / "run1/summary.json").read_text())
+    assert summary["metrics"]["execution_accuracy"]["value"] == pytest.approx(5 / 6)
+    assert summary["manifest"]["predictions"]["sha256"]
+
+    jsonl = tmp_path / "pred.jsonl"
+    jsonl.write_text("".join(json.dumps({"index": i, "prediction": g}) + "\n" for i, g in enumerate(golds)))
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(jsonl),
+                 "--out", str(tmp_path / "run2"), "-O", "include_dbs=[concert,shop]"]) == 0
+    assert json.loads((tmp_path / "run2/summary.json").read_text())["metrics"]["execution_accuracy"]["value"] == 1.0
+
+
+def test_score_cli_reports_bad_predictions_without_traceback(tiny_spider, tmp_path, capsys):
+    bad = tmp_path / "pred.jsonl"
+    bad.write_text('{"index": 0, "prediction": "SELECT 1"}\n')
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(bad)]) == 2
+    assert "no prediction for 5 of 6 examples" in capsys.readouterr().err
