@@ -1,0 +1,1 @@
+"""SQL scoring core: sandboxed execution, official Spider equivalence, hardness, extraction, normalisation."""

@@ -1,0 +1,80 @@
+"""Read-only, time- and size-limited execution of untrusted SQL against a SQLite file.
+
+Defence in depth: the file is opened read-only (``mode=ro``, plus ``immutable=1`` because evaluation
+databases are never written while scoring), an authorizer allows only reading actions, extension loading
+is off, a progress handler enforces a wall-clock deadline, at most ``max_rows`` rows are fetched, and the
+``sqlite3`` module itself refuses more than one statement per ``execute``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Actions a pure query needs. Everything else (writes, ATTACH/DETACH, PRAGMA, DDL, transactions,
+# savepoints, ANALYZE, REINDEX, ALTER) is denied.
+_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                              sqlite3.SQLITE_RECURSIVE})
+# SQL functions that reach outside the database file (some only exist in shell or extension builds).
+_DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer",
+                               "sqlite_dbpage", "zipfile", "fsdir"})
+_PROGRESS_EVERY_N_OPS = 1_000
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    rows: list[tuple] | None        # None when the query failed or timed out
+    error: str | None = None        # message, e.g. "no such column: x" or "not authorized"
+    timed_out: bool = False
+    truncated: bool = False         # more rows than max_rows existed
+
+
+def _authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None) -> int:
+    if action not in _ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def open_readonly(db_path: str | Path) -> sqlite3.Connection:
+    """Open ``db_path`` read-only with the authorizer installed; raises FileNotFoundError if missing."""
+    path = Path(db_path).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"SQLite database not found: {path}")
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                           check_same_thread=False)
+    if hasattr(conn, "enable_load_extension"):
+        conn.enable_load_extension(False)
+    # Same decoding as the official evaluator: invalid UTF-8 bytes in TEXT values are dropped, not fatal.
+    conn.text_factory = lambda b: b.decode(errors="ignore")
+    conn.set_authorizer(_authorizer)
+    return conn
+
+
+def run_query(db_path: str | Path, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
+    """Execute one untrusted statement; never raises for SQL problems, only for a missing file."""
+    conn = open_readonly(db_path)
+    deadline = time.monotonic() + timeout_s
+    expired = False
+
+    def check_deadline() -> int:
+        nonlocal expired
+        expired = time.monotonic() > deadline
+        return 1 if expired else 0
+
+    conn.set_progress_handler(check_deadline, _PROGRESS_EVERY_N_OPS)
+    try:
+        cursor = conn.execute(sql)
+        rows = cursor.fetchmany(max_rows + 1)
+    except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError) as exc:
+        if expired:
+            return QueryResult(rows=None, error=f"timed out after {timeout_s:g}s", timed_out=True)
+        return QueryResult(rows=None, error=str(exc) or type(exc).__name__)
+    finally:
+        conn.close()
+    if len(rows) > max_rows:
+        return QueryResult(rows=rows[:max_rows], truncated=True)
+    return QueryResult(rows=rows)
