@@ -1,0 +1,275 @@
+"""Comparing two runs of one benchmark on the same examples: deltas with paired CIs, McNemar, flipped examples.
+
+Runs pair up by example `index`. A comparison is refused when the runs were made on different data, a
+different `--limit` or a different prompt template (a delta there measures the setup, not the model), unless
+forced.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from harness.metrics.stats import DeltaCI, McNemar, mcnemar_exact, paired_bootstrap_delta
+from harness.runs.records import RunSummary, load_run
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+Record = dict[str, Any]
+
+
+class IncomparableRuns(ValueError):
+    """The runs differ in data, limit, prompt template or examples; the message lists each difference."""
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    path: Path
+    summary: RunSummary
+    records: list[Record]  # sorted by example index
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LoadedRun":
+        path = Path(path)
+        if path.name == "summary.json":  # accept the summary file itself as a name for its run
+            path = path.parent
+        summary, records = load_run(path)
+        return cls(path, summary, sorted(records, key=lambda r: r["index"]))
+
+    @property
+    def label(self) -> str:
+        model = (self.summary.manifest.get("model") or {}).get("name")
+        return f"{model}/{self.summary.variant}" if model else self.summary.variant
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One example whose binary metric changed between run A and run B."""
+
+    index: int
+    inputs: dict[str, Any]
+    target: Any
+    output_a: str | None
+    output_b: str | None
+    verdict_a: str | None
+    verdict_b: str | None
+
+
+@dataclass
+class MetricComparison:
+    metric: str
+    value_a: float
+    value_b: float
+    delta: DeltaCI  # CI bounds are NaN when the metric cannot be recomputed on resamples
+    mcnemar: McNemar | None = None  # only for binary per-example metrics
+    right_to_wrong: list[int] = field(default_factory=list)  # example indices
+    wrong_to_right: list[int] = field(default_factory=list)
+
+    def significant(self, alpha: float) -> bool:
+        """McNemar p < alpha for binary metrics, else the delta's CI excludes zero."""
+        if self.mcnemar is not None:
+            return self.mcnemar.p_value < alpha
+        return not math.isnan(self.delta.ci_low) and (self.delta.ci_low > 0 or self.delta.ci_high < 0)
+
+
+@dataclass
+class Comparison:
+    a: LoadedRun
+    b: LoadedRun
+    metrics: dict[str, MetricComparison]
+    n: int  # paired examples
+    confidence: float
+    differences: list[str]  # setup differences that were overridden with force
+
+    @property
+    def alpha(self) -> float:
+        return 1.0 - self.confidence
+
+    def flips(self, metric: str, direction: str) -> list[Flip]:
+        """Examples that went `direction` ("right_to_wrong" or "wrong_to_right") on `metric`, A -> B."""
+        indices = getattr(self.metrics[metric], direction)
+        a, b = _by_index(self.a.records), _by_index(self.b.records)
+        return [Flip(i, a[i].get("inputs", {}), a[i].get("target"), _output(a[i]), _output(b[i]),
+                     a[i].get("verdict"), b[i].get("verdict")) for i in indices]
+
+
+def setup_differences(a: LoadedRun, b: LoadedRun) -> list[str]:
+    """Why the two runs' scores are not comparable; empty when they are."""
+    ma, mb = a.summary.manifest, b.summary.manifest
+    found = []
+    if a.summary.benchmark != b.summary.benchmark:
+        found.append(f"benchmark: {a.summary.benchmark!r} vs {b.summary.benchmark!r}")
+    data_a, data_b = _without_path(ma.get("data")), _without_path(mb.get("data"))
+    for key in sorted(data_a.keys() | data_b.keys()):
+        if data_a.get(key) != data_b.get(key):
+            found.append(f"data {key}: {data_a.get(key)!r} vs {data_b.get(key)!r}")
+    if ma.get("limit") != mb.get("limit"):
+        found.append(f"limit: {ma.get('limit')!r} vs {mb.get('limit')!r}")
+    prompt_a, prompt_b = (ma.get("prompt") or {}).get("hash"), (mb.get("prompt") or {}).get("hash")
+    if prompt_a != prompt_b:
+        found.append(f"prompt template hash: {prompt_a!r} vs {prompt_b!r}")
+    ia, ib = {r["index"] for r in a.records}, {r["index"] for r in b.records}
+    if ia != ib:
+        found.append(f"examples: {len(ia - ib)} only in A, {len(ib - ia)} only in B")
+    ra, rb = _by_index(a.records), _by_index(b.records)
+    differing = [i for i in sorted(ia & ib) if ra[i].get("prompt_hash") != rb[i].get("prompt_hash")]
+    if differing:
+        found.append(f"prompts differ for {len(differing)} examples (first: index {differing[0]})")
+    return found
+
+
+def compare_runs(run_a: str | Path | LoadedRun, run_b: str | Path | LoadedRun, *, force: bool = False,
+                 n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0) -> Comparison:
+    """Per metric: B - A with a paired bootstrap CI; McNemar and flips for binary per-example metrics.
+
+    Raises IncomparableRuns when the setups differ, unless `force` (then only shared examples are paired).
+    """
+    a = run_a if isinstance(run_a, LoadedRun) else LoadedRun.load(run_a)
+    b = run_b if isinstance(run_b, LoadedRun) else LoadedRun.load(run_b)
+    differences = setup_differences(a, b)
+    if differences and not force:
+        raise IncomparableRuns(f"{a.path} and {b.path} were not run on the same setup:\n  - "
+                               + "\n  - ".join(differences) + "\npass --force to compare them anyway")
+    shared = sorted({r["index"] for r in a.records} & {r["index"] for r in b.records})
+    if not shared:
+        raise IncomparableRuns(f"{a.path} and {b.path} share no examples (by index)")
+    ra, rb = _by_index(a.records), _by_index(b.records)
+    pa, pb = [ra[i] for i in shared], [rb[i] for i in shared]
+    names = [m for m in a.summary.metrics if m in b.summary.metrics]
+    statistic = run_statistic(a.summary.benchmark, names)
+    deltas = paired_bootstrap_delta(pa, pb, statistic, n_resamples=n_resamples, confidence=confidence, seed=seed)
+    metrics = {}
+    for name in names:
+        full_a, full_b = statistic(pa).get(name), statistic(pb).get(name)
+        if full_a is None or full_b is None:  # not recomputable from records: summary values, no CI
+            full_a, full_b = a.summary.metrics[name].value, b.summary.metrics[name].value
+        delta = deltas.get(name, DeltaCI(full_b - full_a, math.nan, math.nan))
+        metrics[name] = MetricComparison(name, full_a, full_b, delta)
+        if _is_binary(name, pa) and _is_binary(name, pb):
+            _add_flips(metrics[name], pa, pb)
+    return Comparison(a, b, metrics, len(shared), confidence, differences)
+
+
+def run_statistic(benchmark: str, metrics: Sequence[str]) -> Callable[[Sequence[Record]], Mapping[str, float]]:
+    """How to recompute a run's metrics from a subset of its records (what bootstrap resamples need).
+
+    A registered benchmark whose `aggregate` can be called on the class (a classmethod/staticmethod: corpus
+    metrics such as BLEU) is used as is; otherwise the metrics are means of the records' per-example scores,
+    which is what the default `Benchmark.aggregate` computes.
+    """
+    aggregate = _class_aggregate(benchmark)
+    return aggregate if aggregate is not None else partial(mean_scores, metrics=tuple(metrics))
+
+
+def mean_scores(records: Sequence[Record], metrics: Sequence[str]) -> dict[str, float]:
+    """Mean of each per-example score present in every record."""
+    if not records:
+        return {}
+    return {m: sum(r["scores"][m] for r in records) / len(records) for m in metrics
+            if all(m in r.get("scores", {}) for r in records)}
+
+
+def comparison_to_json(comp: Comparison) -> dict[str, Any]:
+    """Everything a comparison found, JSON-ready (for `harness compare --json`)."""
+    return {
+        "a": str(comp.a.path), "b": str(comp.b.path), "n": comp.n, "confidence": comp.confidence,
+        "forced_despite": comp.differences,
+        "metrics": {m.metric: {"a": m.value_a, "b": m.value_b, "delta": m.delta.delta,
+                               "ci": [m.delta.ci_low, m.delta.ci_high], "significant": m.significant(comp.alpha),
+                               "mcnemar": asdict(m.mcnemar) if m.mcnemar else None,
+                               "right_to_wrong": m.right_to_wrong, "wrong_to_right": m.wrong_to_right}
+                    for m in comp.metrics.values()},
+    }
+
+
+def comparison_table(comp: Comparison) -> "Table":
+    """A rich table: one row per metric with A, B, the delta, its CI, McNemar and flip counts."""
+    from rich.table import Table
+
+    pct = int(round(comp.confidence * 100))
+    table = Table(title=f"{comp.a.summary.benchmark}: B - A over {comp.n} paired examples")
+    for name, justify in (("metric", "left"), ("A", "right"), ("B", "right"), ("delta", "right"),
+                          (f"{pct}% CI of delta", "right"), ("McNemar p", "right"), ("right->wrong", "right"),
+                          ("wrong->right", "right")):
+        table.add_column(name, justify=justify)
+    for m in comp.metrics.values():
+        mark = " *" if m.significant(comp.alpha) else ""
+        table.add_row(m.metric, f"{m.value_a:.4f}", f"{m.value_b:.4f}", f"{m.delta.delta:+.4f}{mark}",
+                      format_ci(m.delta), f"{m.mcnemar.p_value:.4g}" if m.mcnemar else "-",
+                      str(len(m.right_to_wrong)) if m.mcnemar else "-", str(len(m.wrong_to_right)) if m.mcnemar else "-")
+    table.caption = f"A = {comp.a.label} ({comp.a.path}); B = {comp.b.label} ({comp.b.path}); * significant"
+    return table
+
+
+def format_ci(delta: DeltaCI) -> str:
+    return "n/a" if math.isnan(delta.ci_low) else f"[{delta.ci_low:+.4f}, {delta.ci_high:+.4f}]"
+
+
+def flips_text(comp: Comparison, metric: str, *, limit: int = 10) -> str:
+    """The flipped examples of one metric, A -> B, as plain text lines (question, gold, both outputs)."""
+    lines = []
+    for direction in ("right_to_wrong", "wrong_to_right"):
+        flips = comp.flips(metric, direction)
+        lines.append(f"{direction.replace('_to_', '->').replace('_', ' ')} on {metric}: {len(flips)}")
+        for f in flips[:limit]:
+            lines.append(f"  #{f.index} {_one_line(_question(f.inputs))}")
+            lines.append(f"      gold: {_one_line(f.target)}")
+            lines.append(f"      A ({f.verdict_a}): {_one_line(f.output_a)}")
+            lines.append(f"      B ({f.verdict_b}): {_one_line(f.output_b)}")
+        if len(flips) > limit:
+            lines.append(f"  ... {len(flips) - limit} more")
+    return "\n".join(lines)
+
+
+def _question(inputs: Mapping[str, Any]) -> str:
+    return str(inputs.get("question") or inputs.get("text") or next(iter(inputs.values()), ""))
+
+
+def _one_line(value: Any, width: int = 160) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _class_aggregate(benchmark: str) -> Callable[[Sequence[Record]], Mapping[str, float]] | None:
+    from harness.benchmarks import BENCHMARKS
+
+    target = BENCHMARKS.get(benchmark)
+    if target is None:
+        return None
+    module, attr = target.split(":")
+    cls = getattr(importlib.import_module(module), attr)
+    if isinstance(inspect.getattr_static(cls, "aggregate"), (classmethod, staticmethod)):
+        return cls.aggregate
+    return None
+
+
+def _is_binary(metric: str, records: Sequence[Record]) -> bool:
+    return all(r.get("scores", {}).get(metric) in (0.0, 1.0) for r in records)
+
+
+def _add_flips(result: MetricComparison, pa: Sequence[Record], pb: Sequence[Record]) -> None:
+    for ra, rb in zip(pa, pb):
+        before, after = ra["scores"][result.metric], rb["scores"][result.metric]
+        if before > after:
+            result.right_to_wrong.append(ra["index"])
+        elif after > before:
+            result.wrong_to_right.append(ra["index"])
+    result.mcnemar = mcnemar_exact(len(result.right_to_wrong), len(result.wrong_to_right))
+
+
+def _by_index(records: Sequence[Record]) -> dict[int, Record]:
+    return {r["index"]: r for r in records}
+
+
+def _output(record: Record) -> str | None:
+    return record.get("extracted_sql") or record.get("raw_output")
+
+
+def _without_path(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Where the data sits on disk is not what it is: golden runs made elsewhere must still compare.
+    return {k: v for k, v in (data or {}).items() if k != "path"}
