@@ -1,0 +1,234 @@
+"""OpenAI-compatible API backend: chat requests to an already running server (vLLM, llama.cpp, any compatible).
+
+Messages go as chat turns, so the *server* applies the chat template. Adapters are served model names: vLLM
+serves `--lora-modules sql=/path/to/adapter` as the model name `sql`, so `--adapter sql` asks for it and
+`--adapter sql=/path/to/adapter` also hashes the local copy into the adapter's identity. The API key is read
+from an environment variable at request time; it is never stored on the backend, in settings or in records.
+
+Standard library only (urllib + a thread pool): one request per prompt, at most `concurrency` in flight,
+retries with exponential backoff and full jitter on 429, 5xx, timeouts and connection errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any, Iterator, Sequence
+
+from harness.backends.base import Backend
+from harness.models import AdapterRef, ModelRef, resolve_adapter
+from harness.types import Generation, GenerationRequest, Message, Sampling
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_BACKOFF_S = 60.0
+
+
+class APIError(RuntimeError):
+    """A request failed for good: the message names the URL, the served model and what the server said."""
+
+
+def api_model_ref(model: str, base_url: str) -> ModelRef:
+    """The identity of a served model: its served name and where it is served (credentials stripped)."""
+    if not model:
+        raise ValueError("--backend api needs --model NAME: the model name the server serves (see GET /v1/models)")
+    url = normalize_base_url(base_url)
+    return ModelRef(model, model, {"api_model": model, "base_url": url})
+
+
+def api_adapter_ref(spec: str) -> AdapterRef:
+    """`NAME` (a served adapter name) or `NAME=DIR` (served name and a local copy, hashed into the identity)."""
+    name, sep, folder = spec.partition("=")
+    name = name.strip()
+    if not name:
+        raise ValueError(f"--adapter {spec!r}: expected NAME or NAME=DIR (NAME = the served model name)")
+    if not sep:
+        return AdapterRef(name, None, {"name": name, "served_name": name})  # type: ignore[arg-type]
+    local = resolve_adapter(folder, name=name)
+    return AdapterRef(name, local.path, {**local.identity, "served_name": name})
+
+
+def normalize_base_url(base_url: str) -> str:
+    """`http://host:port/v1` without user:password, query or trailing slash; `/v1` is added when missing."""
+    if not base_url:
+        raise ValueError("--backend api needs --base-url, e.g. http://127.0.0.1:8000/v1")
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"--base-url {base_url!r}: expected http(s)://host[:port][/v1]")
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    path = parts.path.rstrip("/")
+    if not path.endswith("/v1"):
+        path += "/v1"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+class APIBackend(Backend):
+    """One `/v1/chat/completions` request per prompt; results yield as they arrive (any order)."""
+
+    name = "api"
+
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, base_url: str,
+                 concurrency: int = 8, timeout_s: float = 120.0, max_retries: int = 5,
+                 api_key_env: str = "OPENAI_API_KEY", chat_template_kwargs: dict[str, Any] | None = None,
+                 backoff_s: float = 1.0):
+        if concurrency < 1 or max_retries < 0 or timeout_s <= 0:
+            raise ValueError(f"api backend: concurrency >= 1, max_retries >= 0, timeout_s > 0 expected "
+                             f"(got {concurrency}, {max_retries}, {timeout_s})")
+        self.base_url = normalize_base_url(base_url)
+        self.model = model.path
+        self.adapters = {a.name: a.identity.get("served_name", a.name) for a in adapters}
+        self.concurrency = concurrency
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.api_key_env = api_key_env
+        self.chat_template_kwargs = chat_template_kwargs or {}
+        self.backoff_s = backoff_s
+
+    def settings(self) -> dict[str, Any]:
+        return {"backend": self.name, "base_url": self.base_url, "model": self.model, "adapters": self.adapters,
+                "concurrency": self.concurrency, "timeout_s": self.timeout_s, "max_retries": self.max_retries,
+                "api_key_env": self.api_key_env, "chat_template_kwargs": self.chat_template_kwargs}
+
+    def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
+        served = [self._served_name(r.adapter) for r in requests]
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="harness-api") as pool:
+            futures: dict[Future[Generation], int] = {}
+            try:
+                for i, request in enumerate(requests):
+                    futures[pool.submit(self._complete, served[i], request.messages, sampling)] = i
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield futures[future], future.result()
+            finally:  # an error or an abandoned generator: drop what has not started yet
+                for future in futures:
+                    future.cancel()
+
+    def _served_name(self, adapter: str | None) -> str:
+        if adapter is None:
+            return self.model
+        if adapter not in self.adapters:
+            raise ValueError(f"request names adapter {adapter!r}, but only {sorted(self.adapters)} were given")
+        return self.adapters[adapter]
+
+    def _complete(self, model: str, messages: Sequence[Message], sampling: Sampling) -> Generation:
+        body = request_body(model, messages, sampling, self.chat_template_kwargs)
+        started = time.perf_counter()
+        reply = self._post("/chat/completions", body, model)
+        seconds = time.perf_counter() - started
+        try:
+            text = reply["choices"][0]["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise APIError(f"{self.base_url}/chat/completions (model {model!r}): reply has no "
+                           f"choices[0].message.content: {json.dumps(reply)[:300]}") from None
+        usage = reply.get("usage") or {}
+        return Generation(text, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
+                          seconds)
+
+    def _post(self, path: str, body: dict[str, Any], model: str) -> dict[str, Any]:
+        url = self.base_url + path
+        data = json.dumps(body).encode()
+        attempt = 0
+        while True:
+            request = urllib.request.Request(url, data=data, method="POST", headers=self._headers())
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                    return json.loads(response.read())
+            except urllib.error.HTTPError as err:
+                detail = _error_detail(err)
+                if err.code not in RETRY_STATUSES or attempt == self.max_retries:
+                    raise APIError(f"{url} (model {model!r}): HTTP {err.code} after {attempt + 1} attempt(s): "
+                                   f"{detail}{_hint(err.code)}") from None
+                after = _retry_after(err)
+                delay = self._backoff(attempt) if after is None else after
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+                if attempt == self.max_retries:
+                    reason = getattr(err, "reason", err)
+                    raise APIError(f"{url} (model {model!r}): {reason!r} after {attempt + 1} attempt(s) "
+                                   f"(timeout {self.timeout_s:g} s); is the server running?") from None
+                delay = self._backoff(attempt)
+            except json.JSONDecodeError as err:
+                raise APIError(f"{url} (model {model!r}): reply is not JSON ({err})") from None
+            time.sleep(min(delay, MAX_BACKOFF_S))
+            attempt += 1
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json"}
+        key = os.environ.get(self.api_key_env)
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, backoff * 2^attempt], so many clients do not retry in lockstep."""
+        return random.uniform(0, self.backoff_s * 2**attempt)
+
+
+def request_body(model: str, messages: Sequence[Message], sampling: Sampling,
+                 chat_template_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The chat completion request; greedy is temperature 0. `chat_template_kwargs` is vLLM's extension."""
+    body: dict[str, Any] = {"model": model, "messages": list(messages), "max_tokens": sampling.max_new_tokens,
+                            "temperature": sampling.temperature if not sampling.greedy else 0.0,
+                            "top_p": sampling.top_p if not sampling.greedy else 1.0, "seed": sampling.seed, "n": 1}
+    if chat_template_kwargs:
+        body["chat_template_kwargs"] = chat_template_kwargs
+    return body
+
+
+def _error_detail(err: urllib.error.HTTPError) -> str:
+    try:
+        text = err.read().decode(errors="replace")
+    except OSError:
+        return err.reason or ""
+    try:
+        message = json.loads(text).get("error", {})
+        return (message.get("message") if isinstance(message, dict) else str(message)) or text[:300]
+    except (json.JSONDecodeError, AttributeError):
+        return text[:300]
+
+
+def _hint(status: int) -> str:
+    return {401: " (set the API key in $OPENAI_API_KEY or the variable named by --api-key-env)",
+            404: " (check --model/--adapter against the server's GET /v1/models)"}.get(status, "")
+
+
+def _retry_after(err: urllib.error.HTTPError) -> float | None:
+    value = err.headers.get("Retry-After") if err.headers else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `--backend api` (shared by `harness run` and `harness parity`)."""
+    group = parser.add_argument_group("api backend (--backend api)")
+    group.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+    group.add_argument("--concurrency", type=int, default=8, help="requests in flight (default 8)")
+    group.add_argument("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
+    group.add_argument("--max-retries", type=int, default=5,
+                       help="retries on 429/5xx/timeouts/connection errors, exponential backoff (default 5)")
+    group.add_argument("--api-key-env", default="OPENAI_API_KEY",
+                       help="environment variable holding the API key (default OPENAI_API_KEY); never recorded")
+
+
+def backend_options(args: argparse.Namespace) -> dict[str, Any]:
+    """What `--backend api` passes to APIBackend; no secrets (the key stays in the environment)."""
+    return {"base_url": normalize_base_url(args.base_url), "concurrency": args.concurrency,
+            "timeout_s": args.timeout, "max_retries": args.max_retries, "api_key_env": args.api_key_env,
+            "chat_template_kwargs": getattr(args, "chat_template_kwargs", None) or {}}
+
+
+def resolve(model: str | None, base_url: str | None, adapters: Sequence[str]) -> tuple[ModelRef, list[AdapterRef]]:
+    """Model and adapter references for `--backend api --model NAME --adapter NAME[=DIR]`."""
+    return api_model_ref(model or "", base_url or ""), [api_adapter_ref(a) for a in adapters]
+
+
+__all__ = ["APIBackend", "APIError", "add_arguments", "api_adapter_ref", "api_model_ref", "backend_options",
+           "normalize_base_url", "request_body", "resolve"]
