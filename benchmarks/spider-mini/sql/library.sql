@@ -80,20 +80,20 @@ INSERT INTO member VALUES (3, 'Chloe Martin', 'Dublin', '2018-11-20', 'Student')
 INSERT INTO member VALUES (4, 'David Lynch', 'Galway', '2021-01-09', 'Standard');
 INSERT INTO member VALUES (5, 'Eva Novak', 'Cork', '2022-05-30', 'Premium');
 INSERT INTO member VALUES (6, 'Finn Walsh', 'Limerick', '2017-09-12', 'Standard');
-INSERT INTO member VALUES (7, 'Grace Kim', 'Dublin', '2023-02-18', 'Student');
+INSERT INTO member VALUES (7, 'Grace Kim', 'Dublin', '2022-12-18', 'Student');
 INSERT INTO member VALUES (8, 'Hugo Petit', 'Galway', '2020-10-05', 'Standard');
 INSERT INTO member VALUES (9, 'Isla Murphy', 'Dublin', '2021-06-25', 'Premium');
 INSERT INTO member VALUES (10, 'Jack Doyle', 'Waterford', '2019-12-01', 'Standard');
 INSERT INTO member VALUES (11, 'Kara Singh', 'Cork', '2022-09-14', 'Student');
 INSERT INTO member VALUES (12, 'Liam Quinn', 'Limerick', '2018-04-07', 'Premium');
-INSERT INTO member VALUES (13, 'Maya Rossi', 'Dublin', '2023-08-21', 'Standard');
+INSERT INTO member VALUES (13, 'Maya Rossi', 'Dublin', '2023-01-21', 'Standard');
 INSERT INTO member VALUES (14, 'Niall Brennan', 'Galway', '2016-06-11', 'Standard');
 INSERT INTO member VALUES (15, 'Olivia Chen', 'Cork', '2021-11-03', 'Student');
 INSERT INTO member VALUES (16, 'Paul Keane', 'Dublin', '2020-01-27', 'Standard');
 INSERT INTO member VALUES (17, 'Ruth Adeyemi', 'Waterford', '2022-03-16', 'Premium');
 INSERT INTO member VALUES (18, 'Sean Farrell', 'Limerick', '2019-08-08', 'Student');
 
-INSERT INTO loan VALUES (1, 9, 7, '2023-01-05', '2023-01-27', 0.25);
+INSERT INTO loan VALUES (1, 9, 4, '2023-01-05', '2023-01-27', 0.25);
 INSERT INTO loan VALUES (2, 5, 9, '2023-01-09', '2023-02-04', 1.25);
 INSERT INTO loan VALUES (3, 4, 8, '2023-01-12', '2023-02-09', 1.75);
 INSERT INTO loan VALUES (4, 5, 4, '2023-01-26', '2023-02-09', 0.0);
