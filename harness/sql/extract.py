@@ -1,10 +1,11 @@
 """Pull one SQL query out of free-form model output.
 
-Order of preference: fenced ```sql blocks, other fenced blocks, inline `code` spans, then the raw text
-from the first SELECT/WITH that starts a parseable query reading a table (one without FROM is only a
-fallback, and only when its keyword is upper case: prose like "select the rows" parses as SQL too). Reasoning in ``<think>`` tags is dropped
-first. A candidate is cut at its first statement end, and trailing prose is removed line by line, then at
-the position where sqlglot stops parsing. Returns None when no candidate parses as a query.
+Order of preference: fenced ```sql blocks, other fenced blocks, inline `code` spans, then the raw text.
+In each, the first SELECT/WITH that starts a parseable query reading a table wins; one without FROM is
+only a fallback, and only when its keyword is upper case (prose like "select the rows" parses as SQL).
+Reasoning in ``<think>`` tags is dropped first. A candidate is cut at its first statement end, and
+trailing prose is removed line by line, then at the position where sqlglot stops parsing. Returns None
+when no candidate parses as a query.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _trim_to_query(candidate: str) -> str | None:
         cut = _cut_at_parse_error(sql)
         if cut is None:
             return None
-        if parses(cut):
+        if _reads_a_table(cut):  # a cut that loses FROM ("SELECT a FROM" -> "SELECT a") is not the query
             return cut
         sql = cut
     return None
