@@ -1,0 +1,138 @@
+"""JSON extraction: from a complaint text, extract the sender's name, address, email and question.
+
+Data: a JSONL file (or JSON list), or a folder with `test.jsonl` / `train.jsonl`; with none given, the
+generated data the project ships in benchmarks/extraction/ (see extraction_data.py). Rows are either
+`{text, fields, [tier], [lang]}` or the tutorial's `{system, instruction, input, output}` with `output`
+a (possibly fenced) JSON object; the benchmark's own prompt is used for both. The schema (field names,
+optional and list fields) belongs to the benchmark; counting rules are in harness.metrics.fields.
+"""
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.sql2text import read_json_rows
+from harness.metrics.fields import Schema, judge, parse_json_object, schema_errors, summarize_judgements
+from harness.metrics.text import split_thinking
+from harness.runs.manifest import hash_path
+from harness.types import Example, Message
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction"
+SPLIT_FILES = {"test": ("test.jsonl", "dev.jsonl"), "dev": ("test.jsonl", "dev.jsonl"), "train": ("train.jsonl",)}
+COMPLAINT_SCHEMA = Schema(fields=("name", "address", "email", "question"),
+                          optional=frozenset({"name", "address", "email"}), casefold=frozenset({"email"}))
+RATE_METRICS = ("all_fields_exact", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "parse_rate",
+                "schema_valid_rate", "missing_rate", "hallucination_rate")
+
+
+class ExtractionBenchmark(Benchmark):
+    name = "extraction"
+    metric_names = RATE_METRICS + tuple(f"exact_{f}" for f in COMPLAINT_SCHEMA.fields)
+    breakdown_tags = ("tier",)
+    system_prompt = "You extract information from complaint texts and reply with JSON only."
+    user_template = ("Extract {fields} as one JSON object. Copy values exactly from the text; "
+                     "use null for what is not there.\n\n{{text}}")
+
+    def __init__(self, data: str | Path | None = None, split: str = "test", *,
+                 schema: Schema | Mapping[str, Any] | None = None):
+        self.schema = Schema.from_mapping(schema) if isinstance(schema, Mapping) else schema or COMPLAINT_SCHEMA
+        self.metric_names = RATE_METRICS + tuple(f"exact_{f}" for f in self.schema.fields)
+        self.user_template = ExtractionBenchmark.user_template.format(fields=", ".join(self.schema.fields))
+        self.split = split
+        self.path = _split_path(Path(data) if data is not None else SHIPPED_DIR, split)
+
+    @cached_property
+    def _examples(self) -> list[Example]:
+        examples = []
+        for where, row in read_json_rows(self.path):
+            text, fields = _text_and_fields(row, where)
+            errors = schema_errors(fields, self.schema)
+            if errors:
+                raise DataError(f"{where}: field 'fields' does not match the schema: {'; '.join(errors)}")
+            tags = {k: row[k] for k in ("tier", "lang") if isinstance(row.get(k), str)}
+            examples.append(Example(index=len(examples), inputs={"text": text},
+                                    target={f: fields[f] for f in self.schema.fields}, tags=tags))
+        return examples
+
+    def examples(self) -> list[Example]:
+        return self._examples
+
+    def messages(self, example: Example) -> list[Message]:
+        return [{"role": "system", "content": self.system_prompt},
+                {"role": "user", "content": self.user_template.format(text=example.inputs["text"])}]
+
+    def completion(self, example: Example) -> str:
+        return json.dumps(example.target, ensure_ascii=False)
+
+    def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
+              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        records = []
+        for example, output in zip(examples, outputs):
+            thinking, answer = split_thinking(output)
+            judgement = judge(answer, example.target, self.schema)
+            record = {"thinking": thinking, **judgement.to_record()}
+            record["scores"] = {"all_fields_exact": float(all(judgement.exact.values())),
+                                "parse_rate": float(judgement.parsed),
+                                "schema_valid_rate": float(judgement.schema_valid),
+                                **{f"exact_{k}": float(v) for k, v in judgement.exact.items()}}
+            records.append(record)
+        if on_done:
+            on_done(len(records))
+        return records
+
+    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
+        """Rates and micro/macro P/R/F1 from the records' per-field counts (see harness.metrics.fields)."""
+        return summarize_judgements(records, self.schema)
+
+    def summary_extra(self) -> dict[str, Any]:
+        """The schema and comparison rules, for RunSummary.extra."""
+        s = self.schema
+        return {"schema": {"fields": list(s.fields), "optional": sorted(s.optional), "lists": sorted(s.lists),
+                           "casefold": sorted(s.casefold)},
+                "normalisation": "NFKC, whitespace runs collapsed and trimmed, casefold fields lower-cased, "
+                                 "empty string = null",
+                "answer_parsing": "<think> blocks removed; first parseable ```fenced``` block, else the whole "
+                                  "answer, else its outermost {...}"}
+
+    def data_identity(self) -> dict[str, Any]:
+        return {"path": str(self.path.resolve()), "split": self.split, "sha256": hash_path(self.path),
+                "n_examples": len(self.examples())}
+
+
+def _split_path(data: Path, split: str) -> Path:
+    if data.is_file():
+        return data
+    if not data.is_dir():
+        raise DataError(f"--data {data}: no such file or folder")
+    names = SPLIT_FILES.get(split, (f"{split}.jsonl",))
+    for name in names:
+        if (data / name).is_file():
+            return data / name
+    raise DataError(f"{data}: split {split!r} needs one of {', '.join(names)} there")
+
+
+def _text_and_fields(row: dict[str, Any], where: str) -> tuple[str, Any]:
+    """(text, gold fields) of a `{text, fields}` row or a tutorial `{input, output}` row."""
+    if "text" in row:
+        text_key, fields = "text", row.get("fields")
+        if not isinstance(fields, dict):
+            raise DataError(f"{where}: field 'fields' must be a JSON object of gold values")
+    elif "input" in row:
+        text_key, output = "input", row.get("output")
+        if isinstance(output, dict):
+            fields = output
+        elif isinstance(output, str):
+            parsed, fields = parse_json_object(output)
+            if not parsed or not isinstance(fields, dict):
+                raise DataError(f"{where}: field 'output' must hold a JSON object (fenced or not)")
+        else:
+            raise DataError(f"{where}: field 'output' must be a JSON object or a string holding one")
+    else:
+        raise DataError(f"{where}: expected fields 'text' and 'fields' (or the tutorial's 'input' and 'output')")
+    text = row[text_key]
+    if not isinstance(text, str) or not text.strip():
+        raise DataError(f"{where}: field {text_key!r} must be a non-empty string")
+    return text, fields

@@ -1,0 +1,297 @@
+"""SQL-to-text: given a SQL query and the CREATE TABLE statements of the tables it reads, write the question.
+
+Data, by what `data` names:
+- a Spider-layout folder (`dev.json`/`train.json` with db_id, question, query, plus `database/`): gold SQL
+  -> question, with CREATE TABLE context built from the SQLite schema, restricted to the tables the query
+  reads (sqlglot). Split `test` (default) and `dev` read dev.json, `train` reads train.json.
+- a JSON (list) or JSONL file in the sql-create-context format (`question`, `context` = CREATE TABLE
+  statements, `answer` = SQL), used reversed. The file is the split.
+- a dataset id on a hub (e.g. `b-mc2/sql-create-context`, split `train`), loaded with `datasets`.
+- nothing: the mini Spider data the project ships.
+
+Examples with the same SQL (and schema) are merged into one with several reference questions.
+Scores: corpus BLEU and chrF (sacrebleu, 0-100), ROUGE-1/2/L F (rouge-score, 0-1); see harness.metrics.text.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from harness.benchmarks.base import Benchmark, DataError
+from harness.metrics.text import TextScorer, split_thinking
+from harness.runs.manifest import hash_path
+from harness.types import Example, Message
+
+SPIDER_SPLITS = {"test": ("dev.json",), "dev": ("dev.json",), "train": ("train.json", "train_spider.json")}
+STYLES = {
+    "plain": ("You explain SQL. Given the tables and a SQL query, write the one question in plain English "
+              "that the query answers. Reply with the question only."),
+    "reasoning": ("You explain SQL. Given the tables and a SQL query, first think step by step inside "
+                  "<think> </think> about what the query computes, then write the one question in plain "
+                  "English that it answers. After </think>, reply with the question only."),
+}
+_LABEL = re.compile(r"^\s*(?:question|answer)\s*:\s*", re.IGNORECASE)
+Row = tuple[str, dict[str, Any]]  # (location for error messages, record)
+
+
+class Sql2TextBenchmark(Benchmark):
+    name = "sql2text"
+    metric_names = ("bleu", "chrf", "rouge1", "rouge2", "rougeL")
+    breakdown_tags = ("hardness",)
+    system_prompt = STYLES["plain"]
+    user_template = "Tables:\n{context}\n\nSQL: {sql}"
+
+    def __init__(self, data: str | Path | None = None, split: str = "test", *, style: str = "plain",
+                 use_stemmer: bool = True):
+        if style not in STYLES:
+            raise ValueError(f"style {style!r}: choose one of {', '.join(STYLES)}")
+        if data is None:
+            from harness.benchmarks.mini_spider import ensure_built
+
+            data = ensure_built()
+        self.data = str(data)
+        self.split = split
+        self.style = style
+        self.system_prompt = STYLES[style]
+        self.scorer = TextScorer(use_stemmer=use_stemmer)
+
+    @cached_property
+    def _source(self) -> tuple[str, Path | None]:
+        """("spider" | "file" | "hub", the local path or None)."""
+        path = Path(self.data)
+        if path.is_dir():
+            return "spider", path
+        if path.is_file():
+            return "file", path
+        if path.suffix.lower() in (".json", ".jsonl") or path.is_absolute() or self.data.startswith("."):
+            raise DataError(f"--data {self.data}: no such file or folder")
+        return "hub", None
+
+    @cached_property
+    def _examples(self) -> list[Example]:
+        kind, path = self._source
+        if kind == "spider":
+            triples = self._spider_triples(self._spider_split_file)
+        else:
+            rows = read_json_rows(path) if path else _hub_rows(self.data, self.split)
+            triples = _create_context_triples(rows)
+        return _grouped_examples(triples)
+
+    def examples(self) -> list[Example]:
+        return self._examples
+
+    def messages(self, example: Example) -> list[Message]:
+        user = self.user_template.format(context=example.inputs["context"], sql=example.inputs["sql"])
+        return [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
+
+    def completion(self, example: Example) -> str:
+        return example.target[0]
+
+    def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
+              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        split = [split_thinking(o) for o in outputs]
+        answers = [clean_answer(answer) for _, answer in split]
+        segments = self.scorer.score(answers, [e.target for e in examples])
+        records = []
+        for output, (thinking, _), answer, seg in zip(outputs, split, answers, segments):
+            records.append({
+                "prediction": answer,
+                "thinking": thinking,
+                "verdict": _verdict(output, answer),
+                "scores": {"bleu": seg.bleu, "chrf": seg.chrf, **seg.rouge},
+                "stats": {"bleu": seg.bleu_stats, "chrf": seg.chrf_stats},
+            })
+        if on_done:
+            on_done(len(records))
+        return records
+
+    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
+        """Corpus BLEU/chrF from the records' sacrebleu statistics; ROUGE F averaged over examples."""
+        if not records:
+            return {}
+        corpus = self.scorer.corpus_from_stats([r["stats"]["bleu"] for r in records],
+                                               [r["stats"]["chrf"] for r in records])
+        rouge = {t: sum(r["scores"][t] for r in records) / len(records) for t in ("rouge1", "rouge2", "rougeL")}
+        return {**corpus, **rouge}
+
+    def summary_extra(self) -> dict[str, Any]:
+        """sacrebleu signatures and ROUGE settings, for RunSummary.extra."""
+        counts = {len(e.target) for e in self.examples()}
+        n_refs = counts.pop() if len(counts) == 1 else -1
+        return {"sacrebleu_signature": self.scorer.signatures(n_refs), **self.scorer.settings(),
+                "style": self.style}
+
+    def data_identity(self) -> dict[str, Any]:
+        kind, path = self._source
+        examples = self.examples()
+        identity: dict[str, Any] = {"kind": kind, "n_examples": len(examples),
+                                    "n_references": sum(len(e.target) for e in examples)}
+        if kind == "spider":
+            split_file = self._spider_split_file
+            db_ids = sorted({e.inputs["db_id"] for e in examples})
+            identity.update(path=str(path.resolve()), split=self.split, split_sha256=hash_path(split_file),
+                            databases_sha256=_combined(hash_path(path / "database" / d) for d in db_ids))
+        elif kind == "file":
+            identity.update(path=str(path.resolve()), sha256=hash_path(path))
+        else:
+            identity.update(dataset=self.data, split=self.split)
+        return identity
+
+    @cached_property
+    def _spider_split_file(self) -> Path:
+        _, root = self._source
+        names = SPIDER_SPLITS.get(self.split, (f"{self.split}.json",))
+        for name in names:
+            if (root / name).is_file():
+                return root / name
+        raise DataError(f"{root}: split {self.split!r} needs one of {', '.join(names)} there "
+                        f"(a Spider-layout folder)")
+
+    def _spider_triples(self, split_file: Path) -> Iterator[tuple[str, str, str, str | None]]:
+        """(sql, context, question, db_id) per Spider record; context = CREATE TABLE of the tables used."""
+        from harness.benchmarks.spider import database_file
+
+        _, root = self._source
+        schemas: dict[str, dict[str, str]] = {}
+        for where, row in read_json_rows(split_file):
+            db_id, question, sql = (_string_field(row, key, where) for key in ("db_id", "question", "query"))
+            if db_id not in schemas:
+                if not (root / "database" / db_id).is_dir():
+                    raise DataError(f"{where}: database folder {root / 'database' / db_id} does not exist")
+                schemas[db_id] = create_table_statements(database_file(root / "database", db_id))
+            yield sql, schema_context(schemas[db_id], sql), question, db_id
+
+
+def read_json_rows(path: Path) -> list[Row]:
+    """Objects from a JSON list or a JSONL file, each with its location ("file: line N" / "file: record N")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"{path}: cannot read ({err})") from None
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise DataError(f"{path}: line {err.lineno}: invalid JSON ({err.msg})") from None
+        rows = [(f"{path}: record {i}", row) for i, row in enumerate(data)]
+    else:
+        rows = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append((f"{path}: line {lineno}", json.loads(line)))
+                except json.JSONDecodeError as err:
+                    raise DataError(f"{path}: line {lineno}: invalid JSON ({err.msg})") from None
+    for where, row in rows:
+        if not isinstance(row, dict):
+            raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}")
+    return rows
+
+
+def create_table_statements(db_path: Path) -> dict[str, str]:
+    """Lower-cased table name -> `CREATE TABLE name (col TYPE, ...)` (sql-create-context's compact style)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+        statements = {}
+        for table in tables:
+            columns = con.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+            cols = ", ".join(f"{_quote(name)} {(ctype or 'TEXT').upper()}" for _, name, ctype, *_ in columns)
+            statements[table.lower()] = f"CREATE TABLE {_quote(table)} ({cols})"
+        return statements
+    finally:
+        con.close()
+
+
+def schema_context(statements: dict[str, str], sql: str) -> str:
+    """The CREATE TABLE statements of the tables `sql` reads, in schema order; all of them if it can't be parsed."""
+    used = tables_used(sql)
+    chosen = [s for name, s in statements.items() if name in used] if used else []
+    return "\n".join(chosen or statements.values())
+
+
+def tables_used(sql: str) -> set[str]:
+    """Lower-cased names of the tables a query reads (CTE names excluded); empty if sqlglot can't parse it."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return set()
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    return {t.name.lower() for t in tree.find_all(exp.Table)} - ctes
+
+
+def clean_answer(answer: str) -> str:
+    """The question a model wrote: a leading `Question:`/`Answer:` label dropped, whitespace collapsed."""
+    return " ".join(_LABEL.sub("", answer).split())
+
+
+def _verdict(output: str, answer: str) -> str:
+    if answer:
+        return "answered"
+    return "unfinished_thinking" if "<think>" in output and "</think>" not in output else "empty"
+
+
+def _create_context_triples(rows: Iterable[Row]) -> Iterator[tuple[str, str, str, None]]:
+    for where, row in rows:
+        question, context, sql = (_string_field(row, key, where) for key in ("question", "context", "answer"))
+        yield sql, context, question, None
+
+
+def _grouped_examples(triples: Iterable[tuple[str, str, str, str | None]]) -> list[Example]:
+    """One example per distinct (database or context, SQL), with every question asked of it as references."""
+    from harness.sql.hardness import hardness
+
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for sql, context, question, db_id in triples:
+        key = (db_id or context, " ".join(sql.split()).rstrip(";").strip())
+        group = groups.setdefault(key, {"sql": sql, "context": context, "db_id": db_id, "questions": []})
+        if question not in group["questions"]:
+            group["questions"].append(question)
+    examples = []
+    for group in groups.values():
+        try:
+            level = hardness(group["sql"])
+        except ValueError:
+            level = "unparsed"
+        inputs = {"sql": group["sql"], "context": group["context"]}
+        tags = {"hardness": level}
+        if group["db_id"]:
+            inputs["db_id"] = tags["db_id"] = group["db_id"]
+        examples.append(Example(index=len(examples), inputs=inputs, target=list(group["questions"]), tags=tags))
+    return examples
+
+
+def _hub_rows(dataset_id: str, split: str) -> list[Row]:
+    """Rows of a hub dataset split (network or the local `datasets` cache)."""
+    import datasets
+
+    try:
+        rows = datasets.load_dataset(dataset_id, split=split)
+    except Exception as err:  # datasets raises many types (missing dataset, split, connection)
+        raise DataError(f"--data {dataset_id}: cannot load split {split!r} from the hub ({err})") from None
+    return [(f"{dataset_id}[{split}] row {i}", dict(row)) for i, row in enumerate(rows)]
+
+
+def _string_field(row: dict[str, Any], key: str, where: str) -> str:
+    value = row.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(f"{where}: field {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def _quote(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def _combined(hashes: Iterable[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()
