@@ -35,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
     if metric not in comp.metrics:
         raise ValueError(f"--metric {metric}: not in both runs; choose one of {', '.join(comp.metrics)}")
     if comp.metrics[metric].mcnemar is not None:
-        console.print(flips_text(comp, metric, limit=args.show), markup=False, highlight=False)
+        console.print(flips_text(comp, metric, limit=args.show), markup=False, highlight=False, soft_wrap=True)
     if args.json:
         Path(args.json).write_text(json.dumps(comparison_to_json(comp), indent=2) + "\n")
     return 0
