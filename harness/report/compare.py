@@ -6,8 +6,6 @@ forced.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
 import math
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -141,7 +139,7 @@ def compare_runs(run_a: str | Path | LoadedRun, run_b: str | Path | LoadedRun, *
     ra, rb = _by_index(a.records), _by_index(b.records)
     pa, pb = [ra[i] for i in shared], [rb[i] for i in shared]
     names = [m for m in a.summary.metrics if m in b.summary.metrics]
-    statistic = run_statistic(a.summary.benchmark, names)
+    statistic = run_statistic(a.summary)
     deltas = paired_bootstrap_delta(pa, pb, statistic, n_resamples=n_resamples, confidence=confidence, seed=seed)
     metrics = {}
     for name in names:
@@ -155,15 +153,18 @@ def compare_runs(run_a: str | Path | LoadedRun, run_b: str | Path | LoadedRun, *
     return Comparison(a, b, metrics, len(shared), confidence, differences)
 
 
-def run_statistic(benchmark: str, metrics: Sequence[str]) -> Callable[[Sequence[Record]], Mapping[str, float]]:
+def run_statistic(summary: RunSummary) -> Callable[[Sequence[Record]], Mapping[str, float]]:
     """How to recompute a run's metrics from a subset of its records (what bootstrap resamples need).
 
-    A registered benchmark whose `aggregate` can be called on the class (a classmethod/staticmethod: corpus
-    metrics such as BLEU) is used as is; otherwise the metrics are means of the records' per-example scores,
-    which is what the default `Benchmark.aggregate` computes.
+    For a registered benchmark this is its own `aggregate` (corpus BLEU, micro F1 from per-field counts),
+    built with the constructor options the manifest recorded (`benchmark_options`); aggregation reads only
+    records, not data. For any other benchmark: means of the records' per-example scores.
     """
-    aggregate = _class_aggregate(benchmark)
-    return aggregate if aggregate is not None else partial(mean_scores, metrics=tuple(metrics))
+    from harness.benchmarks import BENCHMARKS, get_benchmark
+
+    if summary.benchmark in BENCHMARKS:
+        return get_benchmark(summary.benchmark, **summary.manifest.get("benchmark_options", {})).aggregate
+    return partial(mean_scores, metrics=tuple(summary.metrics))
 
 
 def mean_scores(records: Sequence[Record], metrics: Sequence[str]) -> dict[str, float]:
@@ -233,19 +234,6 @@ def _question(inputs: Mapping[str, Any]) -> str:
 def _one_line(value: Any, width: int = 160) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _class_aggregate(benchmark: str) -> Callable[[Sequence[Record]], Mapping[str, float]] | None:
-    from harness.benchmarks import BENCHMARKS
-
-    target = BENCHMARKS.get(benchmark)
-    if target is None:
-        return None
-    module, attr = target.split(":")
-    cls = getattr(importlib.import_module(module), attr)
-    if isinstance(inspect.getattr_static(cls, "aggregate"), (classmethod, staticmethod)):
-        return cls.aggregate
-    return None
 
 
 def _is_binary(metric: str, records: Sequence[Record]) -> bool:
