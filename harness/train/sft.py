@@ -1,0 +1,254 @@
+"""LoRA supervised fine-tuning with trl's SFTTrainer on a benchmark's own prompts.
+
+Rows are conversational prompt/completion pairs built by `benchmark.messages` and `benchmark.completion`:
+the same prompt builder `harness run` uses, rendered by the model's chat template, with the loss on the
+completion tokens only.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase, TrainerCallback
+from transformers.trainer_callback import PrinterCallback
+
+from harness.benchmarks import get_benchmark
+from harness.benchmarks.base import Benchmark, DataError
+from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
+from harness.runs.manifest import environment, hash_path, now_iso
+from harness.train.recipe import Recipe, RecipeError
+from harness.types import Example
+
+MANIFEST = "harness_manifest.json"
+CHECKPOINTS = "checkpoints"
+
+
+@dataclass
+class TrainResult:
+    adapter_dir: Path
+    manifest: dict[str, Any]
+
+
+def load_benchmark(recipe: Recipe) -> Benchmark:
+    options = dict(recipe.data.options)
+    if recipe.data.path is not None:
+        options["data"] = recipe.data.path
+    try:
+        return get_benchmark(recipe.data.benchmark, split=recipe.data.split, **options)
+    except DataError:
+        raise
+    except (TypeError, ValueError) as err:  # unknown benchmark or an option its constructor does not take
+        raise RecipeError(f"{recipe.source}: 'data': {err}") from None
+
+
+def training_examples(recipe: Recipe, benchmark: Benchmark) -> list[Example]:
+    examples = list(benchmark.examples())
+    if recipe.data.shuffle_seed is not None:
+        random.Random(recipe.data.shuffle_seed).shuffle(examples)
+    if recipe.data.limit is not None:
+        examples = examples[: recipe.data.limit]
+    if not examples:
+        raise DataError(f"{recipe.source}: benchmark {benchmark.name!r} split {recipe.data.split!r} has no examples "
+                        f"after options {recipe.data.options}")
+    return examples
+
+
+def sft_rows(benchmark: Benchmark, examples: list[Example], chat_template_kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Conversational prompt/completion rows; trl renders them with the chat template and masks the prompt."""
+    rows = []
+    for example in examples:
+        completion = benchmark.completion(example)
+        if not completion.strip():
+            raise DataError(f"{benchmark.name} example {example.index} {dict(example.inputs)}: empty completion "
+                            f"(expected the answer text the model is trained to give)")
+        row: dict[str, Any] = {"prompt": benchmark.messages(example),
+                               "completion": [{"role": "assistant", "content": completion}]}
+        if chat_template_kwargs:
+            row["chat_template_kwargs"] = chat_template_kwargs
+        rows.append(row)
+    return rows
+
+
+def load_training_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
+    tokenizer = AutoTokenizer.from_pretrained(model.path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if not tokenizer.chat_template:
+        raise RecipeError(f"model {model.source}: its tokenizer has no chat template (expected an instruct/chat model)")
+    return tokenizer
+
+
+def load_training_model(recipe: Recipe, model: ModelRef, on_gpu: bool) -> torch.nn.Module:
+    options: dict[str, Any] = {}
+    if recipe.runtime.load_in_4bit:
+        if not on_gpu:
+            raise RecipeError(f"{recipe.source}: 'runtime.load_in_4bit' (QLoRA) needs a CUDA GPU and bitsandbytes; "
+                              f"set it to false to train on this CPU")
+        from transformers import BitsAndBytesConfig
+
+        options["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16)
+    # On a GPU bf16 weights halve memory; on a CPU keep fp32 weights and let bf16 autocast do the matmuls.
+    dtype = torch.bfloat16 if on_gpu and recipe.runtime.precision == "bf16" else torch.float32
+    return AutoModelForCausalLM.from_pretrained(model.path, dtype=dtype, **options)
+
+
+def check_target_modules(recipe: Recipe, model: torch.nn.Module) -> None:
+    targets = recipe.lora.target_modules
+    if targets == "all-linear":
+        return
+    linear = {name.rsplit(".", 1)[-1] for name, module in model.named_modules()
+              if isinstance(module, torch.nn.Linear) or type(module).__name__ == "Linear4bit"}
+    missing = [t for t in targets if t not in linear]
+    if missing:
+        raise RecipeError(f"{recipe.source}: 'lora.target_modules' names {missing}, which this model does not have; "
+                          f"expected some of: {', '.join(sorted(linear))} (or 'all-linear')")
+
+
+def lora_config(recipe: Recipe):
+    from peft import LoraConfig
+
+    return LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
+                      target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM")
+
+
+def sft_config(recipe: Recipe, output_dir: Path, on_gpu: bool):
+    from trl import SFTConfig
+
+    opt, rt = recipe.optim, recipe.runtime
+    return SFTConfig(
+        output_dir=str(output_dir),
+        learning_rate=opt.learning_rate, lr_scheduler_type=opt.scheduler, warmup_steps=opt.warmup,
+        max_steps=opt.max_steps if opt.max_steps is not None else -1, num_train_epochs=opt.epochs,
+        per_device_train_batch_size=opt.batch_size, gradient_accumulation_steps=opt.grad_accum,
+        max_length=opt.max_length, seed=opt.seed, data_seed=opt.seed, weight_decay=opt.weight_decay,
+        bf16=rt.precision == "bf16", use_cpu=not on_gpu, gradient_checkpointing=rt.gradient_checkpointing,
+        packing=rt.packing, padding_free=rt.padding_free,
+        completion_only_loss=True,
+        report_to=[] if recipe.logging.report_to == "none" else [recipe.logging.report_to],
+        logging_steps=recipe.logging.logging_steps,
+        save_strategy="steps", save_steps=recipe.checkpoints.save_steps,
+        save_total_limit=recipe.checkpoints.save_total_limit,
+        include_num_input_tokens_seen="non_padding", disable_tqdm=True, dataloader_num_workers=0,
+    )
+
+
+class RichProgress(TrainerCallback):
+    """A rich progress bar with the latest loss and an ETA (replaces the trainer's tqdm)."""
+
+    def __init__(self, console: Console | None = None):
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                                 console=self.console)
+        self.task: Any = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.progress.start()
+        self.task = self.progress.add_task("training", total=state.max_steps, completed=state.global_step, loss="-")
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.progress.update(self.task, completed=state.global_step)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and "loss" in logs:
+            self.progress.update(self.task, loss=f"{float(logs['loss']):.4f}")
+            if not self.console.is_terminal:  # a log file gets one line per logging step instead of a live bar
+                self.console.print(f"step {state.global_step}/{state.max_steps} loss {float(logs['loss']):.4f} "
+                                   f"lr {float(logs.get('learning_rate', 0)):.2e}")
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self.progress.stop()
+
+
+@dataclass
+class Prepared:
+    """A ready trainer and what the manifest says about its inputs."""
+
+    trainer: Any  # trl.SFTTrainer
+    benchmark: Benchmark
+    model_ref: ModelRef
+    n_examples: int
+    n_tokens: int
+
+
+def prepare(recipe: Recipe, console: Console | None = None) -> Prepared:
+    """Everything before the first step: data (validated), model, target-module check, tokenised dataset."""
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    if recipe.runtime.threads:
+        torch.set_num_threads(recipe.runtime.threads)
+    on_gpu = torch.cuda.is_available()
+    benchmark = load_benchmark(recipe)
+    rows = sft_rows(benchmark, training_examples(recipe, benchmark), recipe.chat_template_kwargs)
+    model_ref = resolve_model(recipe.model)
+    tokenizer = load_training_tokenizer(model_ref)
+    model = load_training_model(recipe, model_ref, on_gpu)
+    check_target_modules(recipe, model)
+    trainer = SFTTrainer(model=model, args=sft_config(recipe, recipe.adapter_dir() / CHECKPOINTS, on_gpu),
+                         train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
+                         peft_config=lora_config(recipe), callbacks=[RichProgress(console)])
+    trainer.remove_callback(PrinterCallback)  # with tqdm disabled it would print every log dict
+    n_tokens = sum(len(ids) for ids in trainer.train_dataset["input_ids"])
+    return Prepared(trainer, benchmark, model_ref, len(rows), n_tokens)
+
+
+def train(recipe: Recipe, *, resume: bool = False, console: Console | None = None) -> TrainResult:
+    """Prepare (all validation happens before the first step), train, save the adapter and its manifest."""
+    console = console or Console(stderr=True)
+    out_dir = recipe.adapter_dir()
+    checkpoint_dir = out_dir / CHECKPOINTS
+    if resume and not any(checkpoint_dir.glob("checkpoint-*")):
+        raise RecipeError(f"--resume: no checkpoint under {checkpoint_dir} (train without --resume first)")
+    p = prepare(recipe, console)
+    trainer = p.trainer
+    console.print(f"training {p.model_ref.source} on {p.n_examples} {p.benchmark.name} examples "
+                  f"({p.n_tokens} tokens) -> {out_dir}")
+    tokens_before = _tokens_at_last_checkpoint(checkpoint_dir) if resume else 0
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=True if resume else None)
+    wall = time.perf_counter() - started
+    tokens_this_run = trainer.state.num_input_tokens_seen - tokens_before
+
+    trainer.model.save_pretrained(out_dir)
+    trainer.processing_class.save_pretrained(out_dir)
+    set_base_model(out_dir, recipe.model or DEFAULT_MODEL)
+    manifest = {
+        "recipe": recipe.as_dict(), "recipe_file": recipe.source, "resumed": resume,
+        "model": {"spec": recipe.model or DEFAULT_MODEL, **p.model_ref.identity},
+        "benchmark": p.benchmark.name, "data": p.benchmark.data_identity(), "prompt": p.benchmark.prompt_identity(),
+        "n_examples": p.n_examples, "n_tokens": p.n_tokens,
+        "tokens_seen": int(trainer.state.num_input_tokens_seen),
+        "steps": trainer.state.global_step, "final_loss": output.training_loss,
+        "loss_curve": [{"step": e["step"], "loss": float(e["loss"])} for e in trainer.state.log_history if "loss" in e],
+        "wall_seconds": round(wall, 1),
+        "tokens_per_second": round(tokens_this_run / wall, 1) if wall else None,
+        "device": str(trainer.args.device), "threads": torch.get_num_threads(),
+        "created": now_iso(), **environment(),
+    }
+    manifest["adapter_sha256"] = hash_path(out_dir / "adapter_model.safetensors")
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str))
+    return TrainResult(out_dir, manifest)
+
+
+def _tokens_at_last_checkpoint(checkpoint_dir: Path) -> int:
+    last = max(checkpoint_dir.glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    state = json.loads((last / "trainer_state.json").read_text())
+    return int(state.get("num_input_tokens_seen", 0))
+
+
+def set_base_model(adapter_dir: Path, spec: str) -> None:
+    """Record the model the user named (hub id, folder, .gguf, default alias), not the resolved cache path."""
+    config_path = adapter_dir / "adapter_config.json"
+    config = json.loads(config_path.read_text())
+    config["base_model_name_or_path"] = spec
+    config_path.write_text(json.dumps(config, indent=2, sort_keys=True))
