@@ -63,14 +63,16 @@ def test_wrong_answers_get_their_verdict_classes(tiny_spider, tiny_model_dir, tm
     answers[questions[0]] = "SELECT count(*) FROM nope"  # execution error
     answers[questions[1]] = "SELECT name FROM singer WHERE age > 40 ORDER BY name DESC"  # order matters
     answers[questions[2]] = "I do not know."  # no SQL
-    answers[questions[3]] = "DELETE FROM item"  # must not run, must not change the database
+    # Only the first statement is the answer; the second must never run.
+    answers[questions[3]] = "SELECT title FROM item WHERE price < 20; DROP TABLE item"
     db_before = (tiny_spider / "database/shop/shop.sqlite").read_bytes()
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)))
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
         [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache, backend_factory=lambda: ScriptedBackend(answers))
     _, records = load_run(run_dir)
-    assert [r["verdict"] for r in records[:4]] == ["execution_error", "wrong_result", "no_sql", "execution_error"]
-    assert summary.metrics["execution_accuracy"].value == pytest.approx(2 / 6)
+    assert [r["verdict"] for r in records[:4]] == ["execution_error", "wrong_result", "no_sql", "correct"]
+    assert records[3]["extracted_sql"] == "SELECT title FROM item WHERE price < 20"
+    assert summary.metrics["execution_accuracy"].value == pytest.approx(3 / 6)
     assert (tiny_spider / "database/shop/shop.sqlite").read_bytes() == db_before
 
 
@@ -95,12 +97,17 @@ def test_interrupted_run_resumes_without_regenerating(tiny_spider, tiny_model_di
 
 
 def _make_adapter(model_dir: Path, out: Path) -> Path:
+    import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(model_dir)
-    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
-                                                  init_lora_weights=False))
+    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "down_proj"]))
+    torch.manual_seed(1)
+    with torch.no_grad():  # a large random update, so greedy outputs really change
+        for name, param in peft_model.named_parameters():
+            if "lora_" in name:
+                param.normal_(std=1.0)
     peft_model.save_pretrained(out)
     return out
 
