@@ -54,9 +54,8 @@ def open_readonly(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def run_query(db_path: str | Path, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
-    """Execute one untrusted statement; never raises for SQL problems, only for a missing file."""
-    conn = open_readonly(db_path)
+def execute(conn: sqlite3.Connection, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
+    """Run one statement on a connection from :func:`open_readonly`; SQL problems come back as errors."""
     deadline = time.monotonic() + timeout_s
     expired = False
 
@@ -66,15 +65,25 @@ def run_query(db_path: str | Path, sql: str, *, timeout_s: float = 30.0, max_row
         return 1 if expired else 0
 
     conn.set_progress_handler(check_deadline, _PROGRESS_EVERY_N_OPS)
+    cursor = conn.cursor()
     try:
-        cursor = conn.execute(sql)
-        rows = cursor.fetchmany(max_rows + 1)
+        rows = cursor.execute(sql).fetchmany(max_rows + 1)
     except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError) as exc:
         if expired:
             return QueryResult(rows=None, error=f"timed out after {timeout_s:g}s", timed_out=True)
         return QueryResult(rows=None, error=str(exc) or type(exc).__name__)
     finally:
-        conn.close()
+        cursor.close()
+        conn.set_progress_handler(None, 0)
     if len(rows) > max_rows:
         return QueryResult(rows=rows[:max_rows], truncated=True)
     return QueryResult(rows=rows)
+
+
+def run_query(db_path: str | Path, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
+    """Execute one untrusted statement; never raises for SQL problems, only for a missing file."""
+    conn = open_readonly(db_path)
+    try:
+        return execute(conn, sql, timeout_s=timeout_s, max_rows=max_rows)
+    finally:
+        conn.close()
