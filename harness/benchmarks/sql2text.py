@@ -58,18 +58,7 @@ class Sql2TextBenchmark(Benchmark):
         self.style = style
         self.system_prompt = STYLES[style]
         self.scorer = TextScorer(use_stemmer=use_stemmer)
-
-    @cached_property
-    def _source(self) -> tuple[str, Path | None]:
-        """("spider" | "file" | "hub", the local path or None)."""
-        path = Path(self.data)
-        if path.is_dir():
-            return "spider", path
-        if path.is_file():
-            return "file", path
-        if path.suffix.lower() in (".json", ".jsonl") or path.is_absolute() or self.data.startswith("."):
-            raise DataError(f"--data {self.data}: no such file or folder")
-        return "hub", None
+        self._source = _locate(self.data)
 
     @cached_property
     def _examples(self) -> list[Example]:
@@ -164,6 +153,18 @@ class Sql2TextBenchmark(Benchmark):
                     raise DataError(f"{where}: database folder {root / 'database' / db_id} does not exist")
                 schemas[db_id] = create_table_statements(database_file(root / "database", db_id))
             yield sql, schema_context(schemas[db_id], sql), question, db_id
+
+
+def _locate(data: str) -> tuple[str, Path | None]:
+    """("spider" | "file" | "hub", the local path or None): what kind of data `data` names."""
+    path = Path(data)
+    if path.is_dir():
+        return "spider", path
+    if path.is_file():
+        return "file", path
+    if path.suffix.lower() in (".json", ".jsonl") or path.is_absolute() or data.startswith("."):
+        raise DataError(f"--data {data}: no such file or folder")
+    return "hub", None
 
 
 def read_json_rows(path: Path) -> list[Row]:
