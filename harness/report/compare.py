@@ -92,7 +92,7 @@ class Comparison:
         """Examples that went `direction` ("right_to_wrong" or "wrong_to_right") on `metric`, A -> B."""
         indices = getattr(self.metrics[metric], direction)
         a, b = _by_index(self.a.records), _by_index(self.b.records)
-        return [Flip(i, a[i].get("inputs", {}), a[i].get("target"), _output(a[i]), _output(b[i]),
+        return [Flip(i, a[i].get("inputs", {}), a[i].get("target"), example_output(a[i]), example_output(b[i]),
                      a[i].get("verdict"), b[i].get("verdict")) for i in indices]
 
 
@@ -207,8 +207,8 @@ def comparison_table(comp: Comparison) -> "Table":
     return table
 
 
-def format_ci(delta: DeltaCI) -> str:
-    return "n/a" if math.isnan(delta.ci_low) else f"[{delta.ci_low:+.4f}, {delta.ci_high:+.4f}]"
+def format_ci(delta: DeltaCI, *, digits: int = 4) -> str:
+    return "n/a" if math.isnan(delta.ci_low) else f"[{delta.ci_low:+.{digits}f}, {delta.ci_high:+.{digits}f}]"
 
 
 def flips_text(comp: Comparison, metric: str, *, limit: int = 10) -> str:
@@ -218,7 +218,7 @@ def flips_text(comp: Comparison, metric: str, *, limit: int = 10) -> str:
         flips = comp.flips(metric, direction)
         lines.append(f"{direction.replace('_to_', '->').replace('_', ' ')} on {metric}: {len(flips)}")
         for f in flips[:limit]:
-            lines.append(f"  #{f.index} {_one_line(_question(f.inputs))}")
+            lines.append(f"  #{f.index} {_one_line(example_question(f.inputs))}")
             lines.append(f"      gold: {_one_line(f.target)}")
             lines.append(f"      A ({f.verdict_a}): {_one_line(f.output_a)}")
             lines.append(f"      B ({f.verdict_b}): {_one_line(f.output_b)}")
@@ -227,7 +227,7 @@ def flips_text(comp: Comparison, metric: str, *, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def _question(inputs: Mapping[str, Any]) -> str:
+def example_question(inputs: Mapping[str, Any]) -> str:
     return str(inputs.get("question") or inputs.get("text") or next(iter(inputs.values()), ""))
 
 
@@ -254,7 +254,7 @@ def _by_index(records: Sequence[Record]) -> dict[int, Record]:
     return {r["index"]: r for r in records}
 
 
-def _output(record: Record) -> str | None:
+def example_output(record: Record) -> str | None:
     return record.get("extracted_sql") or record.get("raw_output")
 
 
