@@ -1,0 +1,175 @@
+"""harness parity: the same prompts through two backends; how many greedy outputs match and score the same.
+
+vLLM-LoRA vs PEFT differences are a known source of silent score changes; run this once per new set-up
+(model, adapters, backend versions) before trusting a fast backend's numbers. Generations are fresh (a private
+temporary cache), so the comparison reflects the libraries installed now.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from harness.benchmarks import BENCHMARKS
+
+BACKEND_CHOICES = ("hf", "vllm", "api")
+
+
+@dataclass(frozen=True)
+class Difference:
+    index: int
+    diverges_at: int  # first differing character
+    outputs: tuple[str, str]
+    outcomes: tuple[Any, Any]  # verdict (or scores) under each backend
+
+
+@dataclass
+class VariantParity:
+    variant: str
+    n: int
+    exact: int
+    same_outcome: int
+    differences: list[Difference] = field(default_factory=list)
+
+
+def compare_variant(benchmark: Any, examples: Sequence[Any], variant: str, first: Sequence[str],
+                    second: Sequence[str]) -> VariantParity:
+    """Exact-match and same-verdict counts for one variant's outputs under two backends."""
+    records = benchmark.score(examples, first), benchmark.score(examples, second)
+    parity = VariantParity(variant, len(examples), 0, 0)
+    for example, a, b, ra, rb in zip(examples, first, second, *records):
+        outcomes = (_outcome(ra), _outcome(rb))
+        parity.exact += a == b
+        parity.same_outcome += outcomes[0] == outcomes[1]
+        if a != b:
+            parity.differences.append(Difference(example.index, _diverges_at(a, b), (a, b), outcomes))
+    return parity
+
+
+def _outcome(record: dict[str, Any]) -> Any:
+    return record.get("verdict", record["scores"])
+
+
+def _diverges_at(a: str, b: str) -> int:
+    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from harness.backends import api, vllm
+
+    p = sub.add_parser("parity", help="compare greedy outputs of two backends (default hf vs vllm) on one benchmark")
+    p.add_argument("--benchmark", default="spider", choices=sorted(BENCHMARKS))
+    p.add_argument("--data", help="benchmark data (default: the small benchmark the project ships)")
+    p.add_argument("--split", help="split (default: the benchmark's test split)")
+    p.add_argument("--n", type=int, default=50, help="first N examples (default 50)")
+    p.add_argument("--model", help="local model for hf/vllm: hub id, folder or .gguf (default: embedded SmolLM2)")
+    p.add_argument("--adapter", action="append", default=[], metavar="[NAME=]DIR",
+                   help="LoRA adapter folder; NAME is also its served name for the api backend (repeatable)")
+    p.add_argument("--backends", default="hf,vllm", help="two of hf, vllm, api, comma-separated (default hf,vllm)")
+    p.add_argument("--api-model", help="served name of the base model for the api backend (default: --model)")
+    p.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "fp32"], help="hf and vllm (default bf16)")
+    p.add_argument("--batch-size", type=int, default=8, help="hf backend batch size (default 8)")
+    p.add_argument("--max-new-tokens", type=int, default=256)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--chat-template-kwargs", type=json.loads, default={})
+    p.add_argument("--show", type=int, default=5, help="differences listed per variant (default 5)")
+    p.add_argument("--out", help="write the full report (every difference) as JSON here")
+    api.add_arguments(p)
+    vllm.add_arguments(p)
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from harness.benchmarks import get_benchmark
+    from harness.evaluate import GenerationSpec, generate
+    from harness.runs.cache import GenerationCache
+    from harness.types import Sampling
+
+    backends = [b.strip() for b in args.backends.split(",")]
+    if len(backends) != 2 or len(set(backends)) != 2 or not set(backends) <= set(BACKEND_CHOICES):
+        raise ValueError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKEND_CHOICES)}")
+    options: dict[str, Any] = {"data": args.data, **({"split": args.split} if args.split else {})}
+    benchmark = get_benchmark(args.benchmark, **options)
+    examples = benchmark.examples()[: args.n]
+    sampling = Sampling(max_new_tokens=args.max_new_tokens, seed=args.seed)
+    outputs: dict[str, dict[str, list[str]]] = {}
+    for name in backends:
+        spec = GenerationSpec(*_model_and_adapters(name, args), sampling=sampling, backend=name,
+                              backend_options=_backend_options(name, args))
+        with tempfile.TemporaryDirectory() as tmp, GenerationCache(Path(tmp) / "parity.sqlite") as cache:
+            generations = generate(benchmark, examples, spec, cache)
+        outputs[name] = {variant: [g.text for g in gens] for variant, gens in generations.items()}
+        _release_gpu_memory()
+    first, second = (outputs[b] for b in backends)
+    report = [compare_variant(benchmark, examples, v, first[v], second[v]) for v in first]
+    print_report(report, backends, args.show)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"benchmark": benchmark.name, "backends": backends,
+                                              "variants": [asdict(r) for r in report]}, indent=1, ensure_ascii=False))
+    return 0
+
+
+def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, list[Any]]:
+    from harness.backends import api
+    from harness.models import resolve_adapter, resolve_model
+
+    specs = [_split_adapter(a) for a in args.adapter]
+    if backend == "api":
+        model = api.api_model_ref(args.api_model or args.model or "", args.base_url or "")
+        local = [resolve_adapter(folder, name=name) for name, folder in specs]
+        return model, [api.api_adapter_ref(f"{a.name}={folder}") for a, (_, folder) in zip(local, specs)]
+    return resolve_model(args.model), [resolve_adapter(folder, name=name) for name, folder in specs]
+
+
+def _split_adapter(spec: str) -> tuple[str | None, str]:
+    name, sep, folder = spec.partition("=")
+    return (name.strip() or None, folder) if sep else (None, spec)
+
+
+def _backend_options(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    from harness.backends import api, vllm
+
+    if backend == "api":
+        return api.backend_options(args)
+    if backend == "vllm":
+        return vllm.backend_options(args)
+    return {"precision": args.precision, "batch_size": args.batch_size, "chat_template_kwargs": args.chat_template_kwargs}
+
+
+def _release_gpu_memory() -> None:
+    """Let the second backend have the GPU memory the first one held."""
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def print_report(report: Sequence[VariantParity], backends: Sequence[str], show: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    a, b = backends
+    table = Table(title=f"parity: {a} vs {b} (greedy)")
+    for column in ("variant", "n", "identical outputs", "same verdict"):
+        table.add_column(column, justify="left" if column == "variant" else "right")
+    for r in report:
+        table.add_row(r.variant, str(r.n), f"{r.exact} ({r.exact / max(r.n, 1):.0%})",
+                      f"{r.same_outcome} ({r.same_outcome / max(r.n, 1):.0%})")
+    console.print(table)
+    for r in report:
+        for d in r.differences[:show]:
+            start = max(0, d.diverges_at - 20)
+            console.print(f"[bold]{r.variant}[/] example {d.index}: differ from char {d.diverges_at}; "
+                          f"verdicts {d.outcomes[0]} / {d.outcomes[1]}", highlight=False)
+            for backend, text in zip(backends, d.outputs):
+                console.print(f"  {backend:>4}: …{text[start : d.diverges_at + 60]!r}", highlight=False)
+        if len(r.differences) > show:
+            console.print(f"  ({len(r.differences) - show} more differences in {r.variant}; --out FILE for all)")
