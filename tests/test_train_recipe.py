@@ -83,3 +83,9 @@ def test_shipped_recipes_validate(path: Path) -> None:
     assert recipe.name == path.stem
     if recipe.data.benchmark not in BENCHMARKS:
         pytest.skip(f"benchmark {recipe.data.benchmark!r} is not registered yet")
+    if recipe.data.path is None:  # data the project ships: build the first training rows for real
+        from harness.train.sft import load_benchmark, sft_rows, training_examples
+
+        benchmark = load_benchmark(recipe)
+        rows = sft_rows(benchmark, training_examples(recipe, benchmark)[:2], recipe.chat_template_kwargs)
+        assert rows[0]["prompt"][-1]["role"] == "user" and rows[0]["completion"][0]["content"].strip()
