@@ -96,8 +96,11 @@ class GateResult:
                 lines.append(f"  forced despite: {warning}")
         lines += [f"  - {f}" for f in self.failures]
         if comp is not None and self.metric in comp.metrics and comp.metrics[self.metric].mcnemar is not None:
-            if self.failures or comp.metrics[self.metric].right_to_wrong or comp.metrics[self.metric].wrong_to_right:
+            mc = comp.metrics[self.metric]
+            if self.failures:
                 lines += ["  " + line for line in flips_text(comp, self.metric, limit=max_flips_shown).splitlines()]
+            else:
+                lines.append(f"  flips    {len(mc.right_to_wrong)} right->wrong, {len(mc.wrong_to_right)} wrong->right")
         return "\n".join(lines)
 
 
