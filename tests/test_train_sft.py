@@ -153,3 +153,22 @@ def test_train_save_load_merge_and_resume(tmp_path, tiny_model_dir, tiny_spider)
 def test_resume_without_checkpoint_is_refused(tmp_path, tiny_model_dir, tiny_spider) -> None:
     with pytest.raises(RecipeError, match="--resume: no checkpoint under"):
         train(make_recipe(tmp_path, tiny_model_dir, tiny_spider), resume=True)
+
+
+def test_padding_free_batch_gives_the_padded_loss(tmp_path, tiny_model_dir, tiny_spider) -> None:
+    """Padding-free flattens a batch into one sequence; attention must stay within each example (the model
+    derives the boundaries from position_ids), so the loss equals the padded batch's."""
+    from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
+
+    prepared = prepare(make_recipe(tmp_path, tiny_model_dir, tiny_spider))
+    trainer = prepared.trainer
+    rows = [trainer.train_dataset[i] for i in range(4)]
+    pad_id = trainer.processing_class.pad_token_id
+    padded = DataCollatorForLanguageModeling(pad_token_id=pad_id)(rows)
+    flat = DataCollatorForLanguageModeling(pad_token_id=pad_id, padding_free=True)(rows)
+    assert flat["input_ids"].shape[0] == 1 and padded["input_ids"].shape[0] == 4
+    model = trainer.model.eval()
+    with torch.no_grad():
+        loss_padded = model(**{k: padded[k] for k in ("input_ids", "attention_mask", "labels")}).loss
+        loss_flat = model(**{k: flat[k] for k in ("input_ids", "position_ids", "labels")}).loss
+    assert torch.allclose(loss_padded, loss_flat, atol=1e-5)

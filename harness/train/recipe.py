@@ -46,7 +46,7 @@ class OptimSettings:
     epochs: float = 1.0
     batch_size: int = 4
     grad_accum: int = 1
-    max_length: int = 1024
+    max_length: int | None = 1024  # None: no truncation (required by padding_free without packing)
     seed: int = 0
     weight_decay: float = 0.0
 
