@@ -124,6 +124,11 @@ def test_harness_score_cli_on_jsonl_predictions(tmp_path: Path, monkeypatch: pyt
     assert summary.n == 10 and summary.metrics["all_fields_exact"].value == 0.5
     assert summary.verdicts == {"correct": 5, "unparseable": 5}
     assert records[1]["target"] == bench.examples()[1].target and records[1]["raw_output"]
+    # a run's records.jsonl is itself a predictions file (raw_output): re-scoring it gives the same summary
+    again = tmp_path / "again"
+    assert cli(["score", "extraction", "--predictions", str(out / "records.jsonl"), "--limit", "10",
+                "--out", str(again)]) == 0
+    assert load_run(again)[0].metrics == summary.metrics
 
 
 def test_harness_score_cli_names_bad_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -27,7 +27,7 @@ def test_normalisation_nfkc_whitespace_and_email_case() -> None:
     j = judge(answer(email=" NaFan＠Example.COM ", question=" 小区垃圾堆积成山,怎么办? ",
                      address="宁夏回族自治区璐市城东林街ｇ座\t955491"), GOLD, SCHEMA)
     assert j.verdict == "correct"
-    assert j.prediction["email"] == "nafan@example.com"
+    assert j.extracted["email"] == "nafan@example.com"
     # case matters outside casefold fields
     assert not judge(answer(name="ann lee"), {**GOLD, "name": "Ann Lee"}, SCHEMA).exact["name"]
     assert normalize("Ab", casefold=False) == "Ab" and normalize("  ") is None and normalize(12) == "12"
@@ -67,7 +67,7 @@ def test_both_null_is_exact_and_uncounted() -> None:
 def test_unparseable_is_wrong_everywhere_counted_as_unparsed_not_fp() -> None:
     gold = {**GOLD, "name": None}
     j = judge("I cannot help with that.", gold, SCHEMA)
-    assert j.verdict == "unparseable" and not j.parsed and not j.schema_valid and j.prediction is None
+    assert j.verdict == "unparseable" and not j.parsed and not j.schema_valid and j.extracted is None
     assert j.exact == {f: False for f in SCHEMA.fields}  # even the gold-null field
     assert j.counts == {"name": {}, "address": {"unparsed": 1}, "email": {"unparsed": 1}, "question": {"unparsed": 1}}
     metrics = summarize_judgements([j.to_record()], SCHEMA)

@@ -123,7 +123,7 @@ def test_styles_and_thinking_is_stripped_and_kept(tiny_spider: Path) -> None:
     examples = reasoning.examples()[:3]
     records = reasoning.score(examples, ["<think>counts rows of singer</think>\nQuestion: How many singers are there?",
                                          "<think>still thinking", ""])
-    assert records[0]["prediction"] == "How many singers are there?"
+    assert records[0]["answer"] == "How many singers are there?"
     assert records[0]["thinking"] == "counts rows of singer" and records[0]["scores"]["bleu"] == pytest.approx(100)
     assert [r["verdict"] for r in records] == ["answered", "unfinished_thinking", "empty"]
     assert records[1]["thinking"] == "still thinking" and records[1]["scores"]["chrf"] == 0.0
@@ -162,4 +162,11 @@ def test_harness_score_cli_on_plain_lines(tiny_spider: Path, tmp_path: Path, mon
     summary, records = load_run(out)
     assert summary.n == 6 and summary.metrics["bleu"].value == pytest.approx(100.0)
     assert summary.metrics["rougeL"].value == pytest.approx(1.0)
-    assert records[0]["prediction"] == "How many singers are there?" and records[0]["target"] == [records[0]["prediction"]]
+    assert records[0]["answer"] == "How many singers are there?" and records[0]["target"] == [records[0]["answer"]]
+    thinking = tmp_path / "thinking.jsonl"
+    thinking.write_text("".join(json.dumps({"index": i, "prediction": f"<think>{i}</think>{e.target[0]}"}) + "\n"
+                                for i, e in enumerate(bench.examples())))
+    assert cli(["score", "sql2text", "--data", str(tiny_spider), "--predictions", str(thinking),
+                "--out", str(tmp_path / "t")]) == 0
+    assert load_run(tmp_path / "t")[0].metrics == summary.metrics
+    assert load_run(tmp_path / "t")[1][2]["thinking"] == "2"

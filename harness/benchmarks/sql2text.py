@@ -88,7 +88,7 @@ class Sql2TextBenchmark(Benchmark):
         records = []
         for output, (thinking, _), answer, seg in zip(outputs, split, answers, segments):
             records.append({
-                "prediction": answer,
+                "answer": answer,  # not "prediction": records.jsonl is re-scored from raw_output
                 "thinking": thinking,
                 "verdict": _verdict(output, answer),
                 "scores": {"bleu": seg.bleu, "chrf": seg.chrf, **seg.rouge},

@@ -81,7 +81,7 @@ class Judgement:
     parsed: bool
     schema_valid: bool
     schema_errors: list[str]
-    prediction: dict[str, Any] | None  # the parsed object's schema fields (normalised), None if unparseable
+    extracted: dict[str, Any] | None  # the parsed object's schema fields (normalised), None if unparseable
     exact: dict[str, bool]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> non-zero counts
 
@@ -154,21 +154,21 @@ def judge(output: str, gold: Mapping[str, Any], schema: Schema) -> Judgement:
         return Judgement(False, False, ["not JSON"], None, {n: False for n in schema.fields}, counts)
     errors = schema_errors(value, schema)
     obj = value if isinstance(value, dict) else {}
-    prediction, exact, counts = {}, {}, {}
+    extracted, exact, counts = {}, {}, {}
     for name in schema.fields:
         if name in schema.lists:
             pred_items, gold_items = _norm_set(obj.get(name), name, schema), _norm_set(gold.get(name), name, schema)
-            prediction[name] = sorted(pred_items)
+            extracted[name] = sorted(pred_items)
             exact[name] = pred_items == gold_items
             counts[name] = _nonzero(tp=len(pred_items & gold_items), missing=len(gold_items - pred_items),
                                     hallucinated=len(pred_items - gold_items))
         else:
             pred = normalize(obj.get(name), casefold=name in schema.casefold)
             want = normalize(gold.get(name), casefold=name in schema.casefold)
-            prediction[name] = pred
+            extracted[name] = pred
             exact[name] = pred == want
             counts[name] = _scalar_counts(pred, want)
-    return Judgement(True, not errors, errors, prediction, exact, counts)
+    return Judgement(True, not errors, errors, extracted, exact, counts)
 
 
 def summarize_judgements(records: Sequence[Mapping[str, Any]], schema: Schema) -> dict[str, float]:
