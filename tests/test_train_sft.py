@@ -172,3 +172,24 @@ def test_padding_free_batch_gives_the_padded_loss(tmp_path, tiny_model_dir, tiny
         loss_padded = model(**{k: padded[k] for k in ("input_ids", "attention_mask", "labels")}).loss
         loss_flat = model(**{k: flat[k] for k in ("input_ids", "position_ids", "labels")}).loss
     assert torch.allclose(loss_padded, loss_flat, atol=1e-5)
+
+
+def test_cli_train_then_merge(tmp_path, tiny_model_dir, tiny_spider, capsys) -> None:
+    import argparse
+
+    from harness.cli import merge as merge_cli
+    from harness.cli import train as train_cli
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    train_cli.add_parser(sub)
+    merge_cli.add_parser(sub)
+    recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider)
+    args = parser.parse_args(["train", str(recipe.source), "--set", "optim.max_steps=1", "--set", "lora.r=2"])
+    assert args.func(args) == 0
+    adapter = tmp_path / "adapter"
+    assert json.loads((adapter / "adapter_config.json").read_text())["r"] == 2
+    assert f"harness run spider --adapter {adapter}" in capsys.readouterr().out.replace("\n", "")
+    args = parser.parse_args(["merge", str(adapter), "--out", str(tmp_path / "merged")])
+    assert args.func(args) == 0
+    assert (tmp_path / "merged" / "config.json").is_file() and (tmp_path / "merged" / "tokenizer_config.json").is_file()
