@@ -19,7 +19,8 @@ from harness.types import Example, Generation, GenerationRequest, Sampling
 
 BASE = "base"
 # Backend options that change speed but not text; everything else is part of the generation cache key.
-NOT_IN_CACHE_KEY = frozenset({"batch_size", "device", "concurrency", "timeout_s", "max_retries"})
+NOT_IN_CACHE_KEY = frozenset({"batch_size", "device", "concurrency", "timeout_s", "max_retries", "api_key_env",
+                              "chunk_size"})
 
 
 @dataclass
@@ -119,12 +120,13 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         for record, g in zip(records, gens):
             record.update(prompt_tokens=g.prompt_tokens, completion_tokens=g.completion_tokens, gen_seconds=g.seconds)
         manifest = {
-            "benchmark": benchmark.name, "data": benchmark.data_identity(), "limit": limit,
+            "benchmark": benchmark.name, "benchmark_options": benchmark.options, "data": benchmark.data_identity(),
+            "limit": limit,
             "prompt": benchmark.prompt_identity(), "model": spec.model.identity,
             "adapter": adapter.identity if adapter else None, "sampling": spec.sampling.as_dict(),
             "generation": {"backend": spec.backend, **spec.backend_options},
             "created": now_iso(), **environment(),
         }
-        summary = summarize(benchmark, name, records, manifest)
+        summary = summarize(benchmark, name, records, manifest, extra=benchmark.summary_extra())
         results.append((write_run(Path(out_dir) / name, records, summary), summary))
     return results

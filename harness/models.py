@@ -28,7 +28,7 @@ class ModelRef:
 @dataclass(frozen=True)
 class AdapterRef:
     name: str
-    path: Path
+    path: Path | None  # None: known only by the name a server serves it under (API backend)
     identity: dict[str, Any] = field(default_factory=dict)
 
 

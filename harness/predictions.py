@@ -20,7 +20,7 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"--predictions {path}: cannot read ({err})") from None
-    is_jsonl = any(line.lstrip().startswith("{") for line in lines[:5])
+    is_jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
     found = _read_jsonl(path, lines) if is_jsonl else {i: line.split("\t")[0] for i, line in enumerate(lines)}
     extra = sorted(i for i in found if i >= n_examples)
     if extra and not allow_extra:
@@ -32,6 +32,15 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
         raise DataError(f"{path}: no prediction for {len(missing)} of {n_examples} examples (index {shown}); "
                         f"pass --limit to score only the first examples")
     return [found[i] for i in range(n_examples)]
+
+
+def _looks_like_our_jsonl(first_line: str) -> bool:
+    """JSONL only if the first line is an object with an `index`: a raw JSON answer per line is plain text."""
+    try:
+        row = json.loads(first_line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(row, dict) and "index" in row
 
 
 def _read_jsonl(path: Path, lines: list[str]) -> dict[int, str]:

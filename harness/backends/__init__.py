@@ -8,6 +8,8 @@ from harness.backends.base import Backend
 
 BACKENDS: dict[str, str] = {
     "hf": "harness.backends.hf:HFBackend",
+    "vllm": "harness.backends.vllm:VLLMBackend",
+    "api": "harness.backends.api:APIBackend",
 }
 
 

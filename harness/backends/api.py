@@ -48,7 +48,7 @@ def api_adapter_ref(spec: str) -> AdapterRef:
     if not name:
         raise ValueError(f"--adapter {spec!r}: expected NAME or NAME=DIR (NAME = the served model name)")
     if not sep:
-        return AdapterRef(name, None, {"name": name, "served_name": name})  # type: ignore[arg-type]
+        return AdapterRef(name, None, {"name": name, "served_name": name})
     local = resolve_adapter(folder, name=name)
     return AdapterRef(name, local.path, {**local.identity, "served_name": name})
 

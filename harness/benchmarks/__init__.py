@@ -9,6 +9,8 @@ from harness.benchmarks.base import Benchmark, DataError
 
 BENCHMARKS: dict[str, str] = {
     "spider": "harness.benchmarks.spider:SpiderBenchmark",
+    "sql2text": "harness.benchmarks.sql2text:Sql2TextBenchmark",
+    "extraction": "harness.benchmarks.extraction:ExtractionBenchmark",
 }
 
 
@@ -25,7 +27,9 @@ def get_benchmark(name: str, **options: Any) -> Benchmark:
     if unknown:
         raise ValueError(f"benchmark {name!r} has no option {', '.join(unknown)}; "
                          f"its options are: {', '.join(accepted)}")
-    return cls(**options)
+    benchmark = cls(**options)
+    benchmark.options = {k: v for k, v in options.items() if k != "data"}
+    return benchmark
 
 
 __all__ = ["BENCHMARKS", "Benchmark", "DataError", "get_benchmark"]

@@ -25,6 +25,11 @@ class Benchmark(ABC):
     breakdown_tags: ClassVar[tuple[str, ...]] = ()
     system_prompt: ClassVar[str]
     user_template: ClassVar[str]
+    options: dict[str, Any] = {}  # constructor options besides `data`, set by get_benchmark, kept in manifests
+
+    def summary_extra(self) -> dict[str, Any]:
+        """Benchmark notes for the run summary (e.g. metric signatures)."""
+        return {}
 
     @abstractmethod
     def examples(self) -> list[Example]:

@@ -30,19 +30,32 @@ class SpiderBenchmark(Benchmark):
 
     def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
                  include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None):
-        if data is None:
-            from harness.benchmarks.mini_spider import ensure_built
-
-            data = ensure_built()
-        self.root = Path(data)
+        self._data = Path(data) if data is not None else None
         self.split = split
-        self.db_dir = self.root / "database"
-        self.split_file = _split_file(self.root, split)
         self.exclude_dbs = frozenset(exclude_dbs)
         self.include_dbs = frozenset(include_dbs)
         self.timeout_s = timeout_s
         self.workers = workers
         self._schemas: dict[str, str] = {}
+        if self._data is not None:
+            self.split_file  # noqa: B018 - a wrong folder or split fails now, not mid-run
+
+    @cached_property
+    def root(self) -> Path:
+        """The data folder; the shipped mini Spider is built (once, cached) only when first needed."""
+        if self._data is not None:
+            return self._data
+        from harness.benchmarks.mini_spider import ensure_built
+
+        return Path(ensure_built())
+
+    @property
+    def db_dir(self) -> Path:
+        return self.root / "database"
+
+    @cached_property
+    def split_file(self) -> Path:
+        return _split_file(self.root, self.split)
 
     @cached_property
     def _examples(self) -> list[Example]:

@@ -7,7 +7,7 @@ import sys
 
 from rich.console import Console
 
-COMMANDS = ("run", "score")
+COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity")
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from harness.backends.api import APIError
     from harness.benchmarks.base import DataError
 
     try:
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: finished generations are cached; rerun the same command to resume")
         return 130
-    except (DataError, FileNotFoundError, ModuleNotFoundError, ValueError) as err:
+    except (DataError, FileNotFoundError, ModuleNotFoundError, ValueError, APIError) as err:
         console.print(f"[red]error:[/] {err}")
         return 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from harness.backends import api, vllm  # argument helpers only: neither imports vllm or torch here
 from harness.cli.common import add_benchmark_args, benchmark_options, default_out, print_summaries
 
 
@@ -12,8 +13,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_benchmark_args(p)
     p.add_argument("--model", help="hub id, local folder or .gguf file (default: embedded SmolLM2-135M-Instruct)")
     p.add_argument("--adapter", action="append", default=[], metavar="DIR",
-                   help="LoRA adapter folder; repeat to score several next to the base model")
-    p.add_argument("--backend", default="hf", help="generation backend (default: hf = transformers)")
+                   help="LoRA adapter folder; repeat to score several next to the base model "
+                        "(api backend: the served NAME, or NAME=DIR to record the local copy's hash)")
+    p.add_argument("--backend", default="hf", choices=["hf", "vllm", "api"],
+                   help="generation backend: hf = transformers (default), vllm (GPU), api (OpenAI-compatible server)")
     p.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "fp32"])
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--max-new-tokens", type=int, default=256)
@@ -22,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--chat-template-kwargs", type=json.loads, default={},
                    help='JSON passed to the chat template, e.g. \'{"enable_thinking": false}\'')
+    api.add_arguments(p)
+    vllm.add_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -34,14 +39,18 @@ def main(args: argparse.Namespace) -> int:
     from harness.types import Sampling
 
     benchmark = get_benchmark(args.benchmark, **benchmark_options(args))
+    if args.backend == "api":
+        model, adapters = api.resolve(args.model, args.base_url, args.adapter)
+        options = api.backend_options(args)
+    else:
+        model, adapters = resolve_model(args.model), [resolve_adapter(a) for a in args.adapter]
+        options = (vllm.backend_options(args) if args.backend == "vllm" else
+                   {"precision": args.precision, "batch_size": args.batch_size,
+                    "chat_template_kwargs": args.chat_template_kwargs})
     spec = GenerationSpec(
-        model=resolve_model(args.model),
-        adapters=[resolve_adapter(a) for a in args.adapter],
+        model=model, adapters=adapters, backend=args.backend, backend_options=options,
         sampling=Sampling(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
                           seed=args.seed),
-        backend=args.backend,
-        backend_options={"precision": args.precision, "batch_size": args.batch_size,
-                         "chat_template_kwargs": args.chat_template_kwargs},
     )
     with GenerationCache(cache_dir() / "generations.sqlite") as cache:
         results = run(benchmark, spec, default_out(args), cache, limit=args.limit)

@@ -25,11 +25,12 @@ def main(args: argparse.Namespace) -> int:
     examples = benchmark.examples()[: args.limit] if args.limit else benchmark.examples()
     outputs = read_predictions(args.predictions, len(examples), allow_extra=args.limit is not None)
     records = score(benchmark, examples, outputs)
-    manifest = {"benchmark": benchmark.name, "data": benchmark.data_identity(), "limit": args.limit,
+    manifest = {"benchmark": benchmark.name, "benchmark_options": benchmark.options,
+                "data": benchmark.data_identity(), "limit": args.limit,
                 "prompt": benchmark.prompt_identity(),
                 "predictions": {"path": str(args.predictions), "sha256": hash_path(args.predictions)},
                 "created": now_iso(), **environment()}
-    summary = summarize(benchmark, args.name, records, manifest)
+    summary = summarize(benchmark, args.name, records, manifest, extra=benchmark.summary_extra())
     out = write_run(default_out(args), records, summary)
     print_summaries([(out, summary)])
     return 0
