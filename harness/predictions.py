@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from harness.benchmarks.base import DataError
+
+_DB_SUFFIX = re.compile(r"\t[A-Za-z0-9_]+\s*$")
 
 
 def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = False) -> list[str]:
     """Predictions aligned with the split's first `n_examples` examples.
 
     JSONL: objects with `index` and `prediction` (or `raw_output`, as in our records.jsonl), any order.
-    Plain text: line i is example i; a tab ends the SQL (the official evaluator's `SQL\\tdb_id` lines).
+    Plain text: line i is example i; a trailing `\\t<db_id>` is dropped (the official evaluator's `SQL\\tdb_id`
+    lines), while a tab inside the SQL (a string literal) is kept.
     Every example must have a prediction: a gap is an error, not a silent zero. Predictions beyond the
     examples are an error too (a misaligned file), unless `allow_extra` (scoring only the first examples).
     """
@@ -21,7 +25,7 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"--predictions {path}: cannot read ({err})") from None
     is_jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
-    found = _read_jsonl(path, lines) if is_jsonl else {i: line.split("\t")[0] for i, line in enumerate(lines)}
+    found = _read_jsonl(path, lines) if is_jsonl else {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
     extra = sorted(i for i in found if i >= n_examples)
     if extra and not allow_extra:
         raise DataError(f"{path}: {len(extra)} predictions beyond the {n_examples} examples of the split "

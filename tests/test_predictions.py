@@ -14,8 +14,8 @@ def test_jsonl_any_order_and_records_format(tmp_path):
 
 def test_plain_lines_strip_official_db_suffix(tmp_path):
     path = tmp_path / "p.sql"
-    path.write_text("SELECT 1\tconcert\nSELECT 2\n")
-    assert read_predictions(path, 2) == ["SELECT 1", "SELECT 2"]
+    path.write_text("SELECT 1\tconcert\nSELECT 2\nSELECT x FROM t WHERE y = 'a\t'\tdb_1\n")
+    assert read_predictions(path, 3) == ["SELECT 1", "SELECT 2", "SELECT x FROM t WHERE y = 'a\t'"]
 
 
 @pytest.mark.parametrize("content, message", [

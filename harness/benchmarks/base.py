@@ -23,6 +23,7 @@ class Benchmark(ABC):
     name: ClassVar[str]
     metric_names: ClassVar[tuple[str, ...]]
     breakdown_tags: ClassVar[tuple[str, ...]] = ()
+    tag_order: ClassVar[dict[str, tuple[str, ...]]] = {}  # display order of tag values; others sort after
     system_prompt: ClassVar[str]
     user_template: ClassVar[str]
     options: dict[str, Any] = {}  # constructor options besides `data`, set by get_benchmark, kept in manifests

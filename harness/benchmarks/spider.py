@@ -16,6 +16,7 @@ from harness.benchmarks.base import Benchmark, DataError
 from harness.runs.manifest import hash_path
 from harness.types import Example, Message
 
+HARDNESS_LEVELS = ("easy", "medium", "hard", "extra")
 SPLIT_FILES = {"train": ("train_spider.json", "train.json"), "dev": ("dev.json",), "test": ("test.json",)}
 _BACKQUOTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
@@ -24,6 +25,7 @@ class SpiderBenchmark(Benchmark):
     name = "spider"
     metric_names = ("execution_accuracy", "exact_match")
     breakdown_tags = ("hardness",)
+    tag_order = {"hardness": HARDNESS_LEVELS}
     system_prompt = ("You write SQLite queries. Given a database schema and a question, answer with one SQL "
                      "query that answers the question, and nothing else.")
     user_template = "Schema:\n{schema}\n\nQuestion: {question}"

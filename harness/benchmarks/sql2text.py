@@ -42,6 +42,7 @@ class Sql2TextBenchmark(Benchmark):
     name = "sql2text"
     metric_names = ("bleu", "chrf", "rouge1", "rouge2", "rougeL")
     breakdown_tags = ("hardness",)
+    tag_order = {"hardness": ("easy", "medium", "hard", "extra", "unparsed")}
     system_prompt = STYLES["plain"]
     user_template = "Tables:\n{context}\n\nSQL: {sql}"
 

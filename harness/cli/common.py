@@ -47,25 +47,34 @@ def default_out(args: argparse.Namespace) -> Path:
 
 
 def print_summaries(results: Sequence[tuple[Path, RunSummary]], console: Console | None = None) -> None:
-    """One table: a row per variant, every metric with its 95% CI, then per-tag breakdowns of the headline."""
+    """A table of every metric with its 95% CI per variant, one of the headline metric per breakdown tag,
+    then the verdict counts and where each run was written."""
     console = console or Console()
     if not results:
         return
     first = results[0][1]
-    table = Table(title=f"{first.benchmark} (n={first.n})")
-    table.add_column("variant")
-    for metric in first.metrics:
-        table.add_column(metric, justify="right")
-    for tag, groups in first.breakdowns.items():
-        for value in groups:
-            table.add_column(f"{tag}={value}", justify="right")
-    table.add_column("run")
-    for path, s in results:
-        cells = [f"{m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}]" for m in s.metrics.values()]
-        for tag, groups in s.breakdowns.items():
-            cells += [f"{g.get(s.primary_metric, float('nan')):.3f} (n={g['n']})" for g in groups.values()]
-        table.add_row(s.variant, *cells, str(path))
-    console.print(table)
+    table = Table(title=f"{first.benchmark} (n={first.n}), 95% bootstrap CIs")
+    table.add_column("metric")
     for _, s in results:
-        if s.verdicts:
-            console.print(f"{s.variant}: " + ", ".join(f"{k} {v}" for k, v in sorted(s.verdicts.items())))
+        table.add_column(s.variant, justify="right")
+    for metric in first.metrics:
+        table.add_row(metric, *(_with_ci(s, metric) for _, s in results))
+    console.print(table)
+    for tag, groups in first.breakdowns.items():
+        by_tag = Table(title=f"{first.primary_metric} by {tag}")
+        by_tag.add_column(tag)
+        by_tag.add_column("n", justify="right")
+        for _, s in results:
+            by_tag.add_column(s.variant, justify="right")
+        for value, group in groups.items():
+            cells = [f"{s.breakdowns[tag].get(value, {}).get(s.primary_metric, float('nan')):.3f}" for _, s in results]
+            by_tag.add_row(value, str(group["n"]), *cells)
+        console.print(by_tag)
+    for path, s in results:
+        verdicts = ", ".join(f"{k} {v}" for k, v in sorted(s.verdicts.items()))
+        console.print(f"{s.variant}: {verdicts + '; ' if verdicts else ''}records in {path}")
+
+
+def _with_ci(summary: RunSummary, metric: str) -> str:
+    m = summary.metrics.get(metric)
+    return "-" if m is None else f"{m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}]"

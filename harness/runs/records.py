@@ -65,7 +65,9 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[dict[str, An
         for r in records:
             if tag in r.get("tags", {}):
                 groups[r["tags"][tag]].append(r)
-        breakdowns[tag] = {k: {"n": len(g), **benchmark.aggregate(g)} for k, g in sorted(groups.items())}
+        order = benchmark.tag_order.get(tag, ())
+        ranked = sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
+        breakdowns[tag] = {k: {"n": len(g), **benchmark.aggregate(g)} for k, g in ranked}
     verdicts = dict(Counter(r["verdict"] for r in records if "verdict" in r))
     return RunSummary(benchmark=benchmark.name, variant=variant, n=len(records), metrics=metrics,
                       breakdowns=breakdowns, verdicts=verdicts, manifest=manifest, extra=extra or {})
