@@ -10,6 +10,16 @@ from harness.benchmarks.base import DataError
 _DB_SUFFIX = re.compile(r"\t[A-Za-z0-9_]+\s*$")
 
 
+def is_jsonl(path: str | Path) -> bool:
+    """Whether a predictions file is our JSONL (else: one raw prediction per line)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"--predictions {path}: cannot read ({err})") from None
+    return _looks_like_our_jsonl(first)
+
+
 def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = False) -> list[str]:
     """Predictions aligned with the split's first `n_examples` examples.
 
@@ -24,8 +34,8 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"--predictions {path}: cannot read ({err})") from None
-    is_jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
-    found = _read_jsonl(path, lines) if is_jsonl else {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
+    jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
+    found = _read_jsonl(path, lines) if jsonl else {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
     extra = sorted(i for i in found if i >= n_examples)
     if extra and not allow_extra:
         raise DataError(f"{path}: {len(extra)} predictions beyond the {n_examples} examples of the split "

@@ -74,3 +74,28 @@ def test_score_cli_reports_bad_predictions_without_traceback(tiny_spider, tmp_pa
     bad.write_text('{"index": 0, "prediction": "SELECT 1"}\n')
     assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(bad)]) == 2
     assert "no prediction for 5 of 6 examples" in capsys.readouterr().err
+
+
+def test_official_format_lines_run_as_given_while_jsonl_outputs_are_extracted(tiny_spider, tmp_path):
+    # Two statements on one line: the official evaluator's sqlite3 refuses them, so it is wrong there and here;
+    # the same text as a model output gets its first statement extracted.
+    line = "SELECT count(*) FROM singer; SELECT 1"
+    golds = [e.target for e in SpiderBenchmark(tiny_spider, "dev").examples()]
+    plain = tmp_path / "pred.sql"
+    plain.write_text("\n".join([line] + golds[1:]) + "\n")
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(plain),
+                 "--out", str(tmp_path / "plain")]) == 0
+    jsonl = tmp_path / "pred.jsonl"
+    jsonl.write_text("".join(json.dumps({"index": i, "prediction": p}) + "\n" for i, p in enumerate([line] + golds[1:])))
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(jsonl),
+                 "--out", str(tmp_path / "jsonl")]) == 0
+    first = [json.loads((tmp_path / run / "records.jsonl").read_text().splitlines()[0]) for run in ("plain", "jsonl")]
+    assert (first[0]["verdict"], first[1]["verdict"]) == ("execution_error", "correct")
+
+
+def test_value_placeholder_reproduces_evaluation_py(tiny_spider):
+    example = SpiderBenchmark(tiny_spider, "dev").examples()[5]  # SELECT sum(price) FROM item
+    prediction = "SELECT sum(price) FROM item WHERE length('value') = 5"  # 'value' -> '1' changes the result
+    verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, value_placeholder=flag).score([example], [prediction])
+                [0]["verdict"] for flag in (False, True)]
+    assert verdicts == ["correct", "wrong_result"]

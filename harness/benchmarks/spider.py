@@ -31,13 +31,22 @@ class SpiderBenchmark(Benchmark):
     user_template = "Schema:\n{schema}\n\nQuestion: {question}"
 
     def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
-                 include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None):
+                 include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None,
+                 sql_only: bool = False, value_placeholder: bool = False):
+        """`sql_only`: outputs are SQL already (official prediction files) and run exactly as given, as the
+        official evaluator runs them, instead of SQL being extracted from model text.
+        `value_placeholder`: replace every "value" in predictions with "1" before executing, as the official
+        evaluation.py does (a Spider-era placeholder; it also breaks correct SQL that names a column like
+        `market_value`, so it is off by default; turn it on to reproduce evaluation.py's numbers).
+        """
         self._data = Path(data) if data is not None else None
         self.split = split
         self.exclude_dbs = frozenset(exclude_dbs)
         self.include_dbs = frozenset(include_dbs)
         self.timeout_s = timeout_s
         self.workers = workers
+        self.sql_only = sql_only
+        self.value_placeholder = value_placeholder
         self._schemas: dict[str, str] = {}
         if self._data is not None:
             self.split_file  # noqa: B018 - a wrong folder or split fails now, not mid-run
@@ -105,8 +114,9 @@ class SpiderBenchmark(Benchmark):
         from harness.sql.extract import extract_sql
         from harness.sql.normalize import normalize_sql
 
-        extracted = [extract_sql(o) for o in outputs]
-        items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, extracted)]
+        extracted = [(o.strip() or None) if self.sql_only else extract_sql(o) for o in outputs]
+        executed = [sql.replace("value", "1") if sql and self.value_placeholder else sql for sql in extracted]
+        items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, executed)]
         verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
                                    on_done=on_done)
         records = []

@@ -9,7 +9,9 @@ from harness.cli.common import add_benchmark_args, benchmark_options, default_ou
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("score", help="score a predictions file (our JSONL, or one prediction per line)")
     add_benchmark_args(p)
-    p.add_argument("--predictions", required=True, help="JSONL with index+prediction, or one output per line")
+    p.add_argument("--predictions", required=True,
+                   help="JSONL with index+prediction (model outputs: SQL is extracted), or one prediction per line "
+                        "(spider: official format, SQL run as given)")
     p.add_argument("--name", default="predictions", help="variant name shown in tables")
     p.set_defaults(func=main)
 
@@ -17,11 +19,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from harness.benchmarks import get_benchmark
     from harness.evaluate import score
-    from harness.predictions import read_predictions
+    from harness.predictions import is_jsonl, read_predictions
     from harness.runs.manifest import environment, hash_path, now_iso
     from harness.runs.records import summarize, write_run
 
-    benchmark = get_benchmark(args.benchmark, **benchmark_options(args))
+    options = benchmark_options(args)
+    if args.benchmark == "spider" and "sql_only" not in options and not is_jsonl(args.predictions):
+        options["sql_only"] = True  # official-format lines are SQL: run them as given, as the official evaluator does
+    benchmark = get_benchmark(args.benchmark, **options)
     examples = benchmark.examples()[: args.limit] if args.limit else benchmark.examples()
     outputs = read_predictions(args.predictions, len(examples), allow_extra=args.limit is not None)
     records = score(benchmark, examples, outputs)
