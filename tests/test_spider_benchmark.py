@@ -6,6 +6,7 @@ from harness.benchmarks import get_benchmark
 from harness.benchmarks.base import DataError
 from harness.benchmarks.spider import SpiderBenchmark, compact_schema
 from harness.cli import main
+from harness.types import Example
 
 
 def test_compact_schema_lists_keys_and_foreign_keys(tiny_spider):
@@ -98,4 +99,12 @@ def test_value_placeholder_reproduces_evaluation_py(tiny_spider):
     prediction = "SELECT sum(price) FROM item WHERE length('value') = 5"  # 'value' -> '1' changes the result
     verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, value_placeholder=flag).score([example], [prediction])
                 [0]["verdict"] for flag in (False, True)]
+    assert verdicts == ["correct", "wrong_result"]
+
+
+def test_distinct_is_stripped_unless_kept(tiny_spider):
+    example = Example(0, {"db_id": "concert", "question": "Countries of singers."}, "SELECT country FROM singer")
+    prediction = "SELECT DISTINCT country FROM singer"  # 2 rows against gold's 4 (duplicates)
+    verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, keep_distinct=keep).score([example], [prediction])
+                [0]["verdict"] for keep in (False, True)]
     assert verdicts == ["correct", "wrong_result"]

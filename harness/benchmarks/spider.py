@@ -32,9 +32,11 @@ class SpiderBenchmark(Benchmark):
 
     def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
                  include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None,
-                 sql_only: bool = False, value_placeholder: bool = False):
+                 sql_only: bool = False, value_placeholder: bool = False, keep_distinct: bool = False):
         """`sql_only`: outputs are SQL already (official prediction files) and run exactly as given, as the
         official evaluator runs them, instead of SQL being extracted from model text.
+        `keep_distinct`: compare with DISTINCT kept (the official evaluator's --keep_distinct); by default it
+        is stripped from both queries, as the official default does.
         `value_placeholder`: replace every "value" in predictions with "1" before executing, as the official
         evaluation.py does (a Spider-era placeholder; it also breaks correct SQL that names a column like
         `market_value`, so it is off by default; turn it on to reproduce evaluation.py's numbers).
@@ -47,6 +49,7 @@ class SpiderBenchmark(Benchmark):
         self.workers = workers
         self.sql_only = sql_only
         self.value_placeholder = value_placeholder
+        self.keep_distinct = keep_distinct
         self._schemas: dict[str, str] = {}
         if self._data is not None:
             self.split_file  # noqa: B018 - a wrong folder or split fails now, not mid-run
@@ -118,7 +121,7 @@ class SpiderBenchmark(Benchmark):
         executed = [sql.replace("value", "1") if sql and self.value_placeholder else sql for sql in extracted]
         items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, executed)]
         verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
-                                   on_done=on_done)
+                                   keep_distinct=self.keep_distinct, on_done=on_done)
         records = []
         for example, sql, verdict in zip(examples, extracted, verdicts):
             gold_norm = normalize_sql(example.target)
