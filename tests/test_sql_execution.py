@@ -75,7 +75,10 @@ def test_truncated_prediction_is_wrong(db_dir):
     assert verdicts(items, db_dir, workers=1, max_rows=10) == ["wrong_result"]
 
 
-def test_pool_gives_same_verdicts_and_progress(db_dir):
+def test_pool_gives_same_verdicts_and_progress(db_dir, monkeypatch):
+    import harness.sql.execution as execution
+    monkeypatch.setattr(execution, "_POOL_MIN_UNITS", 0)     # small inputs normally stay in-process
+    monkeypatch.setattr(execution, "_MIN_TASK_UNITS", 2)     # several tasks per database
     golds = ["SELECT name FROM singer", "SELECT count(*) FROM singer", "SELECT max(age) FROM singer"]
     preds = ["SELECT name FROM singer", "SELECT count(name) FROM singer", "SELECT min(age) FROM singer", None, "SELEC"]
     items = [ExecItem(db, g, p) for db in ("music", "suite") for g in golds for p in preds] * 3
@@ -100,3 +103,95 @@ def test_gold_runs_once_per_distinct_query(db_dir, monkeypatch):
 def test_missing_database_folder_is_named(db_dir):
     with pytest.raises(FileNotFoundError, match="'nowhere'"):
         score_execution([ExecItem("nowhere", "SELECT 1", "SELECT 1")], db_dir)
+
+
+
+@pytest.fixture
+def executed(monkeypatch) -> list[str]:
+    """The SQL of every query score_execution runs (in-process), in order."""
+    import harness.sql.execution as execution
+    calls: list[str] = []
+    real = execution.execute
+    monkeypatch.setattr(execution, "execute", lambda conn, sql, **kw: calls.append(sql) or real(conn, sql, **kw))
+    return calls
+
+
+def test_each_distinct_query_runs_once_per_file(db_dir, executed):
+    gold, other_gold = "SELECT name FROM singer", "SELECT max(age) FROM singer"
+    wrong = "SELECT name FROM singer WHERE age > 26"
+    loop = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+    items = [ExecItem(db, g, p) for db in ("music", "suite")
+             for g, p in [(gold, gold), (gold, wrong), (gold, wrong), (gold, other_gold), (other_gold, other_gold),
+                          (other_gold, wrong), (gold, loop), (gold, loop), (gold, None)]]
+    out = verdicts(items, db_dir, workers=1, timeout_s=0.2)
+    per_db = ["correct", "wrong_result", "wrong_result", "wrong_result", "correct", "wrong_result",
+              "timeout", "timeout", "no_sql"]
+    assert out == per_db * 2
+    # music has one file, suite two (a prediction that fails on the first is not run on the second); a
+    # prediction equal to its gold, a repeat and another question's gold run nothing more; a timeout runs once
+    assert sorted(executed) == sorted([gold, wrong, other_gold, loop] + [gold, gold, wrong, other_gold, other_gold, loop])
+
+
+def test_prediction_equal_to_gold_is_not_run_again(db_dir, executed, monkeypatch):
+    import harness.sql.execution as execution
+    monkeypatch.setattr(execution, "_CACHE_ROWS", 0)    # nothing kept for reuse
+    gold = "SELECT name FROM singer WHERE age > 20"
+    assert verdicts([ExecItem("suite", gold, gold), ExecItem("suite", gold, "SELECT 'x'")], db_dir) == \
+        ["correct", "wrong_result"]
+    assert executed == [gold, gold, "SELECT 'x'"]
+
+
+def test_volatile_sql_is_neither_merged_nor_cached(db_dir, executed):
+    from harness.sql.execution import is_volatile
+    assert all(map(is_volatile, ["SELECT random()", "SELECT RandomBlob(4)", "SELECT date('now')",
+                                 'SELECT datetime("now", "-1 day")', "SELECT CURRENT_TIMESTAMP", "SELECT date( )",
+                                 "SELECT julianday()", "SELECT strftime('%Y')"]))
+    assert not any(map(is_volatile, ["SELECT time FROM t", "SELECT date(d) FROM t", "SELECT strftime('%Y', d) FROM t",
+                                     "SELECT known, now_playing FROM t"]))
+    coin = "SELECT name FROM singer WHERE random() % 2 = 0"
+    items = [ExecItem("music", coin, coin)] * 3 + [ExecItem("music", "SELECT 1", coin)] * 2
+    out = verdicts(items, db_dir, workers=1)
+    assert out[3:] == ["wrong_result"] * 2 or "correct" in out[3:]     # a coin flip per prediction
+    # a volatile gold runs again for every prediction, and so does a volatile prediction, even if identical
+    assert executed.count(coin) == 3 * 2 + 2 and executed.count("SELECT 1") == 1
+
+
+def reference_verdict(item: ExecItem, db_dir: Path) -> str:
+    """One prediction at a time, fresh connections for every query: the official evaluator's procedure."""
+    from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match
+    from harness.sql.execution import database_files
+    from harness.sql.sandbox import run_query
+    if item.pred_sql is None:
+        return "no_sql"
+    gold, pred = postprocess_for_exec(item.gold_sql), postprocess_for_exec(item.pred_sql)
+    for path in database_files(db_dir, item.db_id):
+        expected, got = run_query(path, gold), run_query(path, pred)
+        if expected.rows is None:
+            return "gold_error"
+        if got.rows is None:
+            return "execution_error"
+        if not results_match(expected.rows, got.rows, order_matters=order_matters(gold)):
+            return "wrong_result"
+    return "correct"
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+@pytest.mark.parametrize("cache_rows", [0, 1_000_000])
+def test_verdicts_equal_one_at_a_time_reference(db_dir, monkeypatch, pooled, cache_rows):
+    import random
+
+    import harness.sql.execution as execution
+    monkeypatch.setattr(execution, "_CACHE_ROWS", cache_rows)
+    if pooled:
+        monkeypatch.setattr(execution, "_POOL_MIN_UNITS", 0)
+        monkeypatch.setattr(execution, "_MIN_TASK_UNITS", 3)
+    queries = ["SELECT name FROM singer", "SELECT DISTINCT name FROM singer", "SELECT name FROM singer ORDER BY age",
+               "SELECT name FROM singer ORDER BY age DESC", "SELECT name, age FROM singer", "SELECT age, name FROM singer",
+               "SELECT count(*) FROM singer", "SELECT name FROM singer WHERE age > 26", "SELECT name FROM singer LIMIT 1",
+               "SELECT name FROM singer WHERE age > = 30", "SELECT nam FROM singer", "SELECT avg(age) FROM singer"]
+    rng = random.Random(7)
+    items = [ExecItem(rng.choice(["music", "suite"]), rng.choice(queries[:8]), rng.choice(queries + [None]))
+             for _ in range(300)]
+    got = verdicts(items, db_dir, workers=2)
+    assert len(set(items)) < len(items) and {"correct", "wrong_result", "execution_error", "no_sql"} <= set(got)
+    assert got == [reference_verdict(item, db_dir) for item in items]

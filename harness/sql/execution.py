@@ -1,22 +1,27 @@
-"""Batch execution scoring: official test-suite verdicts, gold executed once, work in a process pool.
+"""Batch execution scoring: official test-suite verdicts, each distinct query executed once, process pool.
 
-Items are grouped by database and by post-processed gold SQL. A task takes whole gold groups of one
-database: it opens each ``*.sqlite`` file of the folder once, runs each gold query once per file, then
-runs that gold's predictions and compares with :func:`harness.sql.equivalence.results_match`. A prediction
-is correct only if it matches on every file.
+Items are grouped by database and by post-processed gold SQL, and identical predictions for the same gold
+are merged (one verdict, shared). A task takes whole gold groups of one database: it opens each
+``*.sqlite`` file of the folder once, runs each distinct deterministic query once per file (gold and
+predictions alike; see :class:`_Executor`), and compares with
+:func:`harness.sql.equivalence.results_match`. A prediction is correct only if it matches on every file;
+one whose text equals the gold's is correct without running it again. SQL that calls ``random()`` or
+reads the clock (:func:`is_volatile`) is neither merged nor cached: it runs once per prediction, gold
+included, as in the official evaluator.
 
 Differences from the official evaluator (no verdict differs on valid inputs): a failing gold query gives
 ``gold_error`` for its items instead of aborting the run; queries are sandboxed and time-limited (the
-official asyncio timeout never fires for a blocking sqlite call); a prediction that returns more than
-``max_rows`` rows is ``wrong_result`` when the gold returned fewer (the lengths differ, so the official
-verdict is the same), and a gold above ``max_rows`` is a ``gold_error``. Only files whose name ends in
-``.sqlite`` count (the official code takes any name containing ".sqlite", journals included).
+official asyncio timeout never fires for a blocking sqlite call), and a query that timed out is not run
+again for an identical prediction; a prediction that returns more than ``max_rows`` rows is
+``wrong_result`` when the gold returned fewer (the lengths differ, so the official verdict is the same),
+and a gold above ``max_rows`` is a ``gold_error``. Only files whose name ends in ``.sqlite`` count (the
+official code takes any name containing ".sqlite", journals included).
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
+import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,10 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match
-from harness.sql.sandbox import execute, open_readonly
+from harness.sql.sandbox import QueryResult, execute, open_readonly
 
 VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "no_sql", "gold_error")
-_BATCH_ITEMS = 64
+_POOL_MIN_UNITS = 300        # fewer distinct predictions than this: score in this process
+_TASKS_PER_WORKER = 4        # split big databases so that workers finish together
+_MIN_TASK_UNITS = 32
+_CACHE_ROWS = 1_000_000      # rows of results a task keeps for reuse
+# random()/randomblob(), 'now', CURRENT_DATE/TIME/TIMESTAMP, and date functions without a time value
+# (SQLite then assumes 'now').
+_VOLATILE = re.compile(r"\brandom(?:blob)?\s*\(|['\"]now['\"]|\bcurrent_(?:date|time|timestamp)\b"
+                       r"|\b(?:date|time|datetime|julianday|unixepoch)\s*\(\s*\)"
+                       r"|\bstrftime\s*\(\s*(?:'[^']*'|\"[^\"]*\")\s*\)", re.IGNORECASE)
+_VOLATILE_HINTS = ("random", "now", "current_", "date", "time", "julianday", "unixepoch")
 
 
 @dataclass(frozen=True)
@@ -41,20 +55,17 @@ class ExecItem:
 class ExecVerdict:
     verdict: str             # "correct" | "wrong_result" | "execution_error" | "timeout" | "no_sql" | "gold_error"
     error: str | None
-    seconds: float           # time spent executing the prediction
+    seconds: float           # time the prediction's execution took (measured once per distinct query and file)
+
+
+_NO_SQL = ExecVerdict("no_sql", "no SQL in the model output", 0.0)
+_Outcome = tuple[str, str | None, float]     # verdict, error, seconds: what a worker sends back per prediction
 
 
 @dataclass(frozen=True)
-class _GoldGroup:
-    """One post-processed gold query and its (item index, post-processed prediction) pairs."""
-    gold_sql: str
-    preds: list[tuple[int, str]]
-
-
-@dataclass(frozen=True)
-class _Batch:
+class _Task:
     files: tuple[Path, ...]
-    groups: list[_GoldGroup]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]    # (post-processed gold, distinct predictions)
     timeout_s: float
     max_rows: int
 
@@ -70,68 +81,144 @@ def database_files(db_dir: str | Path, db_id: str) -> tuple[Path, ...]:
     return files
 
 
-def _run_gold(conns: list[tuple[Path, sqlite3.Connection]], gold_sql: str, batch: _Batch
-              ) -> tuple[list[list[tuple]] | None, str | None]:
-    results = []
-    for path, conn in conns:
-        res = execute(conn, gold_sql, timeout_s=batch.timeout_s, max_rows=batch.max_rows)
-        if res.rows is None:
-            return None, f"gold query failed on {path}: {res.error}"
-        if res.truncated:
-            return None, f"gold query returned more than {batch.max_rows} rows on {path}"
-        results.append(res.rows)
-    return results, None
+def is_volatile(sql: str) -> bool:
+    """Whether ``sql`` may give different results on an unchanged file (random values, the current time)."""
+    lowered = sql.lower()
+    if not any(hint in lowered for hint in _VOLATILE_HINTS):
+        return False  # cheap pre-check; the pattern is the rule
+    return _VOLATILE.search(sql) is not None
 
 
-def _judge(conns: list[tuple[Path, sqlite3.Connection]], gold_rows: list[list[tuple]], ordered: bool,
-           pred_sql: str, batch: _Batch) -> ExecVerdict:
-    seconds = 0.0
-    for (_, conn), expected in zip(conns, gold_rows):
+class _Executor:
+    """Connections to the files of one database folder, and the results of deterministic SQL run on them.
+
+    A read-only query on a file that does not change returns the same rows every time, so each distinct
+    deterministic SQL text runs once per file per task; results are kept up to ``_CACHE_ROWS`` rows in all.
+    Volatile SQL (:func:`is_volatile`) runs every time it is asked for, as the official evaluator does.
+    """
+
+    def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int) -> None:
+        self.files = files
+        self.timeout_s = timeout_s
+        self.max_rows = max_rows
+        self.conns = [open_readonly(path) for path in files]
+        self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
+        self.cached_rows = 0
+
+    def run(self, file_index: int, sql: str) -> tuple[QueryResult, float]:
+        """Result of ``sql`` on file ``file_index`` and the seconds its execution took."""
+        key = (file_index, sql)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
         start = time.perf_counter()
-        res = execute(conn, pred_sql, timeout_s=batch.timeout_s, max_rows=batch.max_rows)
-        seconds += time.perf_counter() - start
-        if res.timed_out:
-            return ExecVerdict("timeout", res.error, seconds)
-        if res.rows is None:
-            return ExecVerdict("execution_error", res.error, seconds)
-        if res.truncated or not results_match(expected, res.rows, order_matters=ordered):
-            return ExecVerdict("wrong_result", None, seconds)
-    return ExecVerdict("correct", None, seconds)
+        result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows)
+        entry = (result, time.perf_counter() - start)
+        n_rows = len(result.rows or ())
+        if self.cached_rows + n_rows <= _CACHE_ROWS and not is_volatile(sql):
+            self.cache[key] = entry
+            self.cached_rows += n_rows
+        return entry
 
-
-def _score_batch(batch: _Batch) -> list[tuple[int, ExecVerdict]]:
-    conns = [(path, open_readonly(path)) for path in batch.files]
-    try:
-        out = []
-        for group in batch.groups:
-            gold_rows, error = _run_gold(conns, group.gold_sql, batch)
-            if gold_rows is None:
-                out += [(i, ExecVerdict("gold_error", error, 0.0)) for i, _ in group.preds]
-                continue
-            ordered = order_matters(group.gold_sql)
-            out += [(i, _judge(conns, gold_rows, ordered, pred, batch)) for i, pred in group.preds]
-        return out
-    finally:
-        for _, conn in conns:
+    def close(self) -> None:
+        for conn in self.conns:
             conn.close()
 
 
-def _batches(groups: dict[str, dict[str, list[tuple[int, str]]]], files: dict[str, tuple[Path, ...]],
-             timeout_s: float, max_rows: int) -> list[_Batch]:
-    """Whole gold groups of one database per batch, about ``_BATCH_ITEMS`` predictions each."""
-    batches = []
-    for db_id, by_gold in groups.items():
-        current: list[_GoldGroup] = []
-        size = 0
-        for gold_sql, preds in by_gold.items():
-            current.append(_GoldGroup(gold_sql, preds))
-            size += len(preds)
-            if size >= _BATCH_ITEMS:
-                batches.append(_Batch(files[db_id], current, timeout_s, max_rows))
-                current, size = [], 0
-        if current:
-            batches.append(_Batch(files[db_id], current, timeout_s, max_rows))
-    return batches
+def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] | str:
+    """The gold result on every file, or an error message."""
+    runs = []
+    for index, path in enumerate(ex.files):
+        result, seconds = ex.run(index, gold_sql)
+        if result.rows is None:
+            return f"gold query failed on {path}: {result.error}"
+        if result.truncated:
+            return f"gold query returned more than {ex.max_rows} rows on {path}"
+        runs.append((result, seconds))
+    return runs
+
+
+def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, float]], ordered: bool,
+           pred_sql: str) -> _Outcome:
+    if pred_sql == gold_sql and not is_volatile(gold_sql):
+        # Same deterministic SQL on the same files: same rows, and results_match(x, x) always holds.
+        return "correct", None, sum(seconds for _, seconds in gold_runs)
+    total = 0.0
+    for index, (gold, _) in enumerate(gold_runs):
+        result, seconds = ex.run(index, pred_sql)
+        total += seconds
+        if result.timed_out:
+            return "timeout", result.error, total
+        if result.rows is None:
+            return "execution_error", result.error, total
+        if result.truncated or not results_match(gold.rows, result.rows, order_matters=ordered):
+            return "wrong_result", None, total
+    return "correct", None, total
+
+
+def _score_task(task: _Task) -> list[_Outcome]:
+    """Outcomes of the task's predictions, group by group, in order."""
+    ex = _Executor(task.files, task.timeout_s, task.max_rows)
+    try:
+        out: list[_Outcome] = []
+        for gold_sql, preds in task.groups:
+            ordered = order_matters(gold_sql)
+            volatile = is_volatile(gold_sql)
+            shared = None if volatile else _run_gold(ex, gold_sql)
+            for pred_sql in preds:
+                gold_runs = _run_gold(ex, gold_sql) if volatile else shared
+                if isinstance(gold_runs, str):
+                    out.append(("gold_error", gold_runs, 0.0))
+                else:
+                    out.append(_judge(ex, gold_sql, gold_runs, ordered, pred_sql))
+        return out
+    finally:
+        ex.close()
+
+
+# db_id -> post-processed gold -> dedup key -> (post-processed prediction, item indices)
+_Plan = dict[str, dict[str, dict[object, tuple[str, list[int]]]]]
+
+
+def _plan(items: Sequence[ExecItem], keep_distinct: bool) -> tuple[_Plan, list[int]]:
+    """Group scorable items by database and gold, merging identical deterministic predictions; also
+    return the indices of items without SQL."""
+    memo: dict[str, str] = {}
+
+    def post(sql: str) -> str:
+        if sql not in memo:
+            memo[sql] = postprocess_for_exec(sql, keep_distinct=keep_distinct)
+        return memo[sql]
+
+    plan: _Plan = {}
+    no_sql = []
+    for index, item in enumerate(items):
+        if item.pred_sql is None or not item.pred_sql.strip():
+            no_sql.append(index)
+            continue
+        gold, pred = post(item.gold_sql), post(item.pred_sql)
+        key: object = index if is_volatile(gold) or is_volatile(pred) else pred
+        units = plan.setdefault(item.db_id, {}).setdefault(gold, {})
+        units.setdefault(key, (pred, []))[1].append(index)
+    return plan, no_sql
+
+
+def _tasks(plan: _Plan, files: dict[str, tuple[Path, ...]], max_units: int, timeout_s: float,
+           max_rows: int) -> list[tuple[_Task, list[list[int]]]]:
+    """Tasks of whole gold groups of one database, at most ``max_units`` predictions each unless one
+    group is larger; each with the item indices behind each of its predictions. Largest first."""
+    tasks = []
+    for db_id, by_gold in plan.items():
+        groups: list[tuple[str, tuple[str, ...]]] = []
+        owners: list[list[int]] = []
+        for gold_sql, units in by_gold.items():
+            if groups and len(owners) + len(units) > max_units:
+                tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
+                groups, owners = [], []
+            groups.append((gold_sql, tuple(pred for pred, _ in units.values())))
+            owners += [indices for _, indices in units.values()]
+        tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
+    return sorted(tasks, key=lambda task: -len(task[1]))
 
 
 def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: int | None = None,
@@ -139,39 +226,39 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
                     on_done: Callable[[int], None] | None = None, max_rows: int = 100_000) -> list[ExecVerdict]:
     """Score predictions by execution; verdicts come back in input order.
 
-    ``workers`` defaults to ``os.cpu_count()``; 1 runs in this process. ``on_done(n)`` is called with the
-    number of items just finished (n >= 1) as work completes.
+    ``workers`` defaults to ``os.cpu_count()``; 1 runs in this process, as does any input with fewer than
+    ``_POOL_MIN_UNITS`` distinct (database, gold, prediction) triples, where starting processes costs more
+    than it saves. ``on_done(n)`` is called with the number of items just finished (n >= 1) as work completes.
     """
     files = {db_id: database_files(db_dir, db_id) for db_id in sorted({it.db_id for it in items})}
     verdicts: list[ExecVerdict | None] = [None] * len(items)
-    groups: dict[str, dict[str, list[tuple[int, str]]]] = {}
-    no_sql = 0
-    for index, item in enumerate(items):
-        if item.pred_sql is None or not item.pred_sql.strip():
-            verdicts[index] = ExecVerdict("no_sql", "no SQL in the model output", 0.0)
-            no_sql += 1
-            continue
-        gold = postprocess_for_exec(item.gold_sql, keep_distinct=keep_distinct)
-        pred = postprocess_for_exec(item.pred_sql, keep_distinct=keep_distinct)
-        groups.setdefault(item.db_id, {}).setdefault(gold, []).append((index, pred))
+    plan, no_sql = _plan(items, keep_distinct)
+    for index in no_sql:
+        verdicts[index] = _NO_SQL
     if on_done and no_sql:
-        on_done(no_sql)
+        on_done(len(no_sql))
 
-    def collect(done: list[tuple[int, ExecVerdict]]) -> None:
-        for index, verdict in done:
-            verdicts[index] = verdict
-        if on_done and done:
-            on_done(len(done))
+    n_units = sum(len(units) for by_gold in plan.values() for units in by_gold.values())
+    n_workers = 1 if n_units < _POOL_MIN_UNITS else max(1, workers or os.cpu_count() or 1)
+    max_units = n_units if n_workers == 1 else max(_MIN_TASK_UNITS, n_units // (n_workers * _TASKS_PER_WORKER))
+    tasks = _tasks(plan, files, max_units, timeout_s, max_rows)
 
-    batches = _batches(groups, files, timeout_s, max_rows)
-    n_workers = min(workers or os.cpu_count() or 1, len(batches))
-    if n_workers <= 1:
-        for batch in batches:
-            collect(_score_batch(batch))
+    def collect(owners: list[list[int]], outcomes: list[_Outcome]) -> None:
+        for indices, (verdict, error, seconds) in zip(owners, outcomes, strict=True):
+            shared = ExecVerdict(verdict, error, seconds)
+            for index in indices:
+                verdicts[index] = shared
+        if on_done:
+            on_done(sum(len(indices) for indices in owners))
+
+    if n_workers == 1 or len(tasks) == 1:
+        for task, owners in tasks:
+            collect(owners, _score_task(task))
     else:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            for future in as_completed([pool.submit(_score_batch, b) for b in batches]):
-                collect(future.result())
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(tasks))) as pool:
+            futures = {pool.submit(_score_task, task): owners for task, owners in tasks}
+            for future in as_completed(futures):
+                collect(futures[future], future.result())
     missing = [i for i, v in enumerate(verdicts) if v is None]
     if missing:
         raise RuntimeError(f"internal error: no verdict for items {missing[:10]}")
