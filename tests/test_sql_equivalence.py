@@ -1,6 +1,6 @@
 import pytest
 
-from harness.sql.equivalence import order_matters, postprocess_for_exec, remove_distinct, results_match
+from harness.sql.equivalence import order_matters, postprocess_for_exec, remove_distinct, results_match, squeeze_whitespace
 
 
 @pytest.mark.parametrize("gold, pred, ordered, expected", [
@@ -72,3 +72,26 @@ def test_postprocess_for_exec():
 ])
 def test_order_matters(sql, expected):
     assert order_matters(sql) is expected
+
+
+@pytest.mark.parametrize("sql, expected", [
+    ("  SELECT  a,\n\tb FROM t  ", "SELECT a, b FROM t"),
+    ("SELECT 'a  b' ,  \"c  d\" FROM [x  y]  JOIN `u  v`", "SELECT 'a  b' , \"c  d\" FROM [x  y] JOIN `u  v`"),
+    ("SELECT 'it''s  ok'  FROM t", "SELECT 'it''s  ok' FROM t"),
+    ("SELECT a -- note  this\n   FROM t", "SELECT a -- note  this\nFROM t"),      # the newline ends the comment
+    ("SELECT a /* x  y */  FROM t", "SELECT a /* x  y */ FROM t"),
+    ("SELECT 'open  string", "SELECT 'open  string"),                              # unterminated: left alone
+    ("SELECT a - -  b", "SELECT a - - b"),                                          # tokens never merge
+    ("SELECT  DISTINCT x", "SELECT DISTINCT x"),
+])
+def test_squeeze_whitespace(sql, expected):
+    assert squeeze_whitespace(sql) == expected
+
+
+def test_squeezed_sql_gives_the_same_rows():
+    import sqlite3
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("CREATE TABLE t(a TEXT, b INT); INSERT INTO t VALUES ('x  y', 1), ('x y', 2), ('z', 3);")
+    for sql in ["SELECT  b FROM t WHERE a = 'x  y'", "SELECT b FROM t -- where a = 'z'\n  WHERE b > 1",
+                "SELECT\n\tcount(*)\nFROM   t /* comment  here */ WHERE  a <> 'z'", "SELECT b FROM t WHERE a LIKE 'x  %'"]:
+        assert conn.execute(squeeze_whitespace(sql)).fetchall() == conn.execute(sql).fetchall()

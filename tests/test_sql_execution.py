@@ -141,6 +141,23 @@ def test_prediction_equal_to_gold_is_not_run_again(db_dir, executed, monkeypatch
     assert executed == [gold, gold, "SELECT 'x'"]
 
 
+def test_predictions_equal_after_postprocessing_share_one_execution(db_dir, executed):
+    gold = "SELECT name FROM singer WHERE age > 20"
+    items = [ExecItem("music", gold, "SELECT DISTINCT name\nFROM singer  WHERE age > 20"),   # DISTINCT stripped
+             ExecItem("music", gold, "  SELECT name FROM singer WHERE age>20"),
+             ExecItem("music", gold, "SELECT name FROM singer WHERE age>20 ")]
+    assert verdicts(items, db_dir, workers=1) == ["correct"] * 3
+    assert executed == [gold, "SELECT name FROM singer WHERE age>20"]
+
+
+def test_row_order_rule_reads_the_unsqueezed_gold(db_dir):
+    # official: order matters only if the gold text contains "order by" (one space)
+    pred = "SELECT name FROM singer ORDER BY age DESC"
+    items = [ExecItem("music", "SELECT name FROM singer ORDER  BY age", pred),
+             ExecItem("music", "SELECT name FROM singer ORDER BY age", pred)]
+    assert verdicts(items, db_dir, workers=1) == ["correct", "wrong_result"]
+
+
 def test_volatile_sql_is_neither_merged_nor_cached(db_dir, executed):
     from harness.sql.execution import is_volatile
     assert all(map(is_volatile, ["SELECT random()", "SELECT RandomBlob(4)", "SELECT date('now')",

@@ -27,10 +27,27 @@ _LEX = re.compile(
     re.DOTALL,
 )
 _CUR_YEAR = re.compile(r"YEAR\s*\(\s*CURDATE\s*\(\s*\)\s*\)\s*", re.IGNORECASE)
+# SQLite's tokenizer, as far as whitespace is concerned: comments, strings and quoted identifiers (also
+# unterminated, which SQLite rejects) are kept as they are; a run of SQLite whitespace separates tokens.
+_SQLITE_SPACE = " \t\n\v\f\r"
+_WS_LEX = re.compile(
+    r"""(?P<comment>--[^\n]*)(?P<nl>\n[ \t\n\v\f\r]*)?"""
+    r"""|(?P<keep>/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)|`(?:[^`]|``)*(?:`|\Z)|\[[^\]]*(?:\]|\Z))"""
+    r"""|[ \t\n\v\f\r]{2,}|[\t\n\v\f\r]""",     # a single space needs no change
+    re.DOTALL,
+)
+
+
+def _squeeze_token(match: re.Match[str]) -> str:
+    if match.group("comment") is not None:
+        return match.group("comment") + ("\n" if match.group("nl") else "")
+    return match.group("keep") or " "
 
 
 def remove_distinct(sql: str) -> str:
     """Drop every DISTINCT keyword (``SELECT DISTINCT``, ``COUNT(DISTINCT x)``), as the official code does."""
+    if "distinct" not in sql.lower():
+        return sql
     return "".join(tok for tok in _LEX.findall(sql) if tok.lower() != "distinct")
 
 
@@ -40,6 +57,13 @@ def postprocess_for_exec(sql: str, *, keep_distinct: bool = False) -> str:
     if not keep_distinct:
         sql = remove_distinct(sql)
     return _CUR_YEAR.sub("2020", sql)
+
+
+def squeeze_whitespace(sql: str) -> str:
+    """``sql`` with every whitespace run between tokens made one space (a newline after a ``--`` comment),
+    and none at either end: the same statement for SQLite, so it executes identically. Used only to find
+    identical queries; never to decide row order (the official rule reads the unsqueezed gold text)."""
+    return _WS_LEX.sub(_squeeze_token, sql).strip(_SQLITE_SPACE)
 
 
 def order_matters(gold_sql: str) -> bool:

@@ -1,7 +1,9 @@
 """Batch execution scoring: official test-suite verdicts, each distinct query executed once, process pool.
 
 Items are grouped by database and by post-processed gold SQL, and identical predictions for the same gold
-are merged (one verdict, shared). A task takes whole gold groups of one database: it opens each
+are merged (one verdict, shared). "Identical" means equal after the official post-processing and
+:func:`harness.sql.equivalence.squeeze_whitespace` (the same statement for SQLite); the official row-order
+rule still reads the unsqueezed gold. A task takes whole gold groups of one database: it opens each
 ``*.sqlite`` file of the folder once, runs each distinct deterministic query once per file (gold and
 predictions alike; see :class:`_Executor`), and compares with
 :func:`harness.sql.equivalence.results_match`. A prediction is correct only if it matches on every file;
@@ -28,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match
+from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match, squeeze_whitespace
 from harness.sql.sandbox import QueryResult, execute, open_readonly
 
 VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "no_sql", "gold_error")
@@ -65,7 +67,7 @@ _Outcome = tuple[str, str | None, float]     # verdict, error, seconds: what a w
 @dataclass(frozen=True)
 class _Task:
     files: tuple[Path, ...]
-    groups: tuple[tuple[str, tuple[str, ...]], ...]    # (post-processed gold, distinct predictions)
+    groups: tuple[tuple[str, bool, tuple[str, ...]], ...]    # (gold, order matters, distinct predictions)
     timeout_s: float
     max_rows: int
 
@@ -161,8 +163,7 @@ def _score_task(task: _Task) -> list[_Outcome]:
     ex = _Executor(task.files, task.timeout_s, task.max_rows)
     try:
         out: list[_Outcome] = []
-        for gold_sql, preds in task.groups:
-            ordered = order_matters(gold_sql)
+        for gold_sql, ordered, preds in task.groups:
             volatile = is_volatile(gold_sql)
             shared = None if volatile else _run_gold(ex, gold_sql)
             for pred_sql in preds:
@@ -176,18 +177,21 @@ def _score_task(task: _Task) -> list[_Outcome]:
         ex.close()
 
 
-# db_id -> post-processed gold -> dedup key -> (post-processed prediction, item indices)
-_Plan = dict[str, dict[str, dict[object, tuple[str, list[int]]]]]
+# db_id -> (gold, order matters) -> dedup key -> (prediction, item indices); SQL post-processed and squeezed
+_Plan = dict[str, dict[tuple[str, bool], dict[object, tuple[str, list[int]]]]]
 
 
 def _plan(items: Sequence[ExecItem], keep_distinct: bool) -> tuple[_Plan, list[int]]:
     """Group scorable items by database and gold, merging identical deterministic predictions; also
     return the indices of items without SQL."""
-    memo: dict[str, str] = {}
+    memo: dict[str, tuple[str, bool, bool]] = {}
 
-    def post(sql: str) -> str:
+    def post(sql: str) -> tuple[str, bool, bool]:
+        """Squeezed post-processed SQL, the official row-order rule (read before squeezing), volatility."""
         if sql not in memo:
-            memo[sql] = postprocess_for_exec(sql, keep_distinct=keep_distinct)
+            official = postprocess_for_exec(sql, keep_distinct=keep_distinct)
+            squeezed = squeeze_whitespace(official)
+            memo[sql] = squeezed, order_matters(official), is_volatile(squeezed)
         return memo[sql]
 
     plan: _Plan = {}
@@ -196,9 +200,9 @@ def _plan(items: Sequence[ExecItem], keep_distinct: bool) -> tuple[_Plan, list[i
         if item.pred_sql is None or not item.pred_sql.strip():
             no_sql.append(index)
             continue
-        gold, pred = post(item.gold_sql), post(item.pred_sql)
-        key: object = index if is_volatile(gold) or is_volatile(pred) else pred
-        units = plan.setdefault(item.db_id, {}).setdefault(gold, {})
+        (gold, ordered, gold_volatile), (pred, _, pred_volatile) = post(item.gold_sql), post(item.pred_sql)
+        key: object = index if gold_volatile or pred_volatile else pred
+        units = plan.setdefault(item.db_id, {}).setdefault((gold, ordered), {})
         units.setdefault(key, (pred, []))[1].append(index)
     return plan, no_sql
 
@@ -209,13 +213,13 @@ def _tasks(plan: _Plan, files: dict[str, tuple[Path, ...]], max_units: int, time
     group is larger; each with the item indices behind each of its predictions. Largest first."""
     tasks = []
     for db_id, by_gold in plan.items():
-        groups: list[tuple[str, tuple[str, ...]]] = []
+        groups: list[tuple[str, bool, tuple[str, ...]]] = []
         owners: list[list[int]] = []
-        for gold_sql, units in by_gold.items():
+        for (gold_sql, ordered), units in by_gold.items():
             if groups and len(owners) + len(units) > max_units:
                 tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
                 groups, owners = [], []
-            groups.append((gold_sql, tuple(pred for pred, _ in units.values())))
+            groups.append((gold_sql, ordered, tuple(pred for pred, _ in units.values())))
             owners += [indices for _, indices in units.values()]
         tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
     return sorted(tasks, key=lambda task: -len(task[1]))
