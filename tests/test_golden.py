@@ -1,36 +1,147 @@
-"""This project's own regression gate: the committed predictions must score exactly as the golden run did."""
+"""This project's own regression gates: the committed predictions must score exactly as the golden runs did.
+
+Per shipped benchmark, `harness score` re-scores reports/golden/<name>.predictions.jsonl once per module and
+the fresh run is gated against the committed run reports/golden/<name>/ on every metric of its summary:
+same value (min_delta = max_delta = 0) and, for binary per-example metrics, no flipped example
+(max_flips = 0). harness.gate recomputes both runs' values with today's aggregation (corpus BLEU from
+per-example statistics, micro F1 from per-field counts), which would hide a change to the aggregation
+itself, so the value the golden summary stored must match too; for non-binary metrics (where flips don't
+apply) every example's own score must be unchanged, and every example keeps its verdict.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+from functools import cache
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from harness.gate import Gate, evaluate_gate
+from harness.gate import EPS, Gate, evaluate_gate
+from harness.report.compare import LoadedRun, example_output
 
 GOLDEN = Path(__file__).resolve().parents[1] / "reports" / "golden"
+RUNS = {"spider": "spider-mini-dev", "sql2text": "sql2text-mini-dev", "extraction": "extraction-test"}
+SOURCE = "reports/golden (regenerate: see reports/golden/README.md)"
+N_RESAMPLES = 50  # CIs are only shown; the gates are exact
+SHOWN = 10
+
+
+def golden_metrics() -> list[tuple[str, str]]:
+    """(benchmark, metric) for every metric the committed golden summaries hold."""
+    return [(benchmark, metric) for benchmark, name in RUNS.items()
+            for metric in json.loads((GOLDEN / name / "summary.json").read_text(encoding="utf-8"))["metrics"]]
+
+
+@cache
+def golden_run(benchmark: str) -> LoadedRun:
+    return LoadedRun.load(GOLDEN / RUNS[benchmark])
 
 
 @pytest.fixture(scope="module")
-def fresh_run(tmp_path_factory):
+def fresh_runs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], LoadedRun]:
+    """The fresh run of a benchmark's golden predictions, scored once per module on first use."""
+    root = tmp_path_factory.mktemp("golden")
+    done: dict[str, LoadedRun] = {}
+
+    def fresh(benchmark: str) -> LoadedRun:
+        if benchmark not in done:
+            out = root / RUNS[benchmark]
+            args = score_args([benchmark, "--predictions", str(GOLDEN / f"{RUNS[benchmark]}.predictions.jsonl"),
+                               "--out", str(out), "--name", "golden-predictions"])
+            assert args.func(args) == 0
+            done[benchmark] = LoadedRun.load(out)
+        return done[benchmark]
+
+    return fresh
+
+
+@pytest.mark.parametrize(("benchmark", "metric"), golden_metrics())
+def test_metric_matches_the_golden_run(fresh_runs, benchmark, metric):
+    golden, fresh = golden_run(benchmark), fresh_runs(benchmark)
+    binary = is_binary(golden, metric) and is_binary(fresh, metric)
+    gate = Gate(fresh.path, golden.path, metric=metric, min_delta=0.0, max_delta=0.0,
+                max_flips=0 if binary else None, source=SOURCE)
+    result = evaluate_gate(gate, n_resamples=N_RESAMPLES)
+    problems = stored_value_change(golden, fresh, metric, gate_passed=result.passed)
+    problems += [] if binary else score_changes(golden, fresh, metric)
+    if not result.passed or problems:
+        extra = ["  beyond the gate, against the golden records and stored values:", *problems] if problems else []
+        pytest.fail("\n".join([result.report(), *extra]), pytrace=False)
+
+
+@pytest.mark.parametrize("benchmark", RUNS)
+def test_verdicts_match_the_golden_run(fresh_runs, benchmark):
+    golden, fresh = golden_run(benchmark), fresh_runs(benchmark)
+    now = {r["index"]: r for r in fresh.records}
+    changed = [(g, now[g["index"]]) for g in golden.records if g.get("verdict") != now[g["index"]].get("verdict")]
+    if changed:
+        lines = [f"{len(changed)} of {len(golden.records)} examples changed verdict against {golden.path} ({SOURCE})"]
+        for g, f in changed[:SHOWN]:
+            lines.append(f"  #{g['index']} {g.get('verdict')} -> {f.get('verdict')}: {one_line(example_output(f))}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.mark.parametrize("benchmark", RUNS)
+def test_golden_run_has_every_metric(fresh_runs, benchmark):
+    golden, fresh = golden_run(benchmark), fresh_runs(benchmark)
+    assert list(fresh.summary.metrics) == list(golden.summary.metrics), (
+        f"{benchmark} reports other metrics than {golden.path} holds; regenerate it ({SOURCE})")
+
+
+def test_predictions_are_what_make_predictions_writes():
+    spec = importlib.util.spec_from_file_location("make_predictions", GOLDEN / "make_predictions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path, text in module.expected_files().items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path} differs from what reports/golden/make_predictions.py writes; see reports/golden/README.md")
+
+
+def is_binary(run: LoadedRun, metric: str) -> bool:
+    """Whether every record has a 0/1 score for `metric` (then harness.gate counts flips)."""
+    return all(r.get("scores", {}).get(metric) in (0.0, 1.0) for r in run.records)
+
+
+def stored_value_change(golden: LoadedRun, fresh: LoadedRun, metric: str, *, gate_passed: bool) -> list[str]:
+    """The fresh summary's value against the one the golden summary stored when it was made."""
+    before, after = golden.summary.metrics[metric].value, fresh.summary.metrics[metric].value
+    if same(before, after):
+        return []
+    why = (" (the gate, which recomputes both runs from their records with today's code, saw no change: "
+           "the aggregation itself changed)" if gate_passed else "")
+    return [f"  - stored {metric}: golden summary {before!r}, fresh run {after!r}{why}"]
+
+
+def score_changes(golden: LoadedRun, fresh: LoadedRun, metric: str) -> list[str]:
+    """Examples whose own (non-binary) `metric` score changed: what flips are for binary metrics."""
+    now = {r["index"]: r for r in fresh.records}
+    changed = [(g, now[g["index"]]) for g in golden.records if metric in g.get("scores", {})
+               and not same(g["scores"][metric], now[g["index"]]["scores"].get(metric, float("nan")))]
+    if not changed:
+        return []
+    lines = [f"  - per-example {metric} changed on {len(changed)} examples:"]
+    for g, f in changed[:SHOWN]:
+        lines.append(f"      #{g['index']} {g['scores'][metric]:.4f} -> {f['scores'].get(metric, float('nan')):.4f}: "
+                     f"{one_line(example_output(f))}")
+    return lines
+
+
+def same(a: float, b: float) -> bool:
+    """Equal up to floating-point slack (NaN, e.g. a score gone missing, equals nothing)."""
+    return abs(a - b) <= EPS
+
+
+def one_line(value: object, width: int = 140) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def score_args(argv: list[str]) -> argparse.Namespace:
     from harness.cli import score
 
-    out = tmp_path_factory.mktemp("golden") / "spider-mini-dev"
-    args = score_args(score, ["spider", "--predictions", str(GOLDEN / "spider-mini-dev.predictions.jsonl"),
-                              "--out", str(out), "--name", "golden-predictions"])
-    assert args.func(args) == 0
-    return out
-
-
-@pytest.mark.parametrize("metric", ["execution_accuracy", "exact_match"])
-def test_spider_scores_match_the_golden_run(fresh_run, metric):
-    gate = Gate(fresh_run, GOLDEN / "spider-mini-dev", metric=metric, min_delta=0.0, max_delta=0.0, max_flips=0,
-                source="reports/golden (regenerate: see reports/golden/README.md)")
-    result = evaluate_gate(gate, n_resamples=200)
-    if not result.passed:
-        pytest.fail(result.report(), pytrace=False)
-
-
-def score_args(module, argv):
-    import argparse
-
     parser = argparse.ArgumentParser()
-    module.add_parser(parser.add_subparsers())
+    score.add_parser(parser.add_subparsers())
     return parser.parse_args(["score", *argv])
