@@ -208,7 +208,7 @@ def main() -> None:
     print(f"  speed-up vs official-style: {median['official-style'] / median['ours']:6.1f}x")
     agree_off = sum(a == b for a, b in zip(verdicts["ours"], verdicts["official"]))
     agree_style = sum(a == b for a, b in zip(verdicts["ours"], verdicts["official-style"]))
-    print(f"  correct: " + ", ".join(f"{name} {sum(v)}" for name, v in verdicts.items()))
+    print("  correct: " + ", ".join(f"{name} {sum(v)}" for name, v in verdicts.items()))
     print(f"  identical verdicts: vs official {agree_off}/{n}, vs official-style {agree_style}/{n}")
     print(f"  verdict mix (ours): {dict(Counter(v.verdict for v in ours_verdicts))}")
     if agree_off != n or agree_style != n:

@@ -11,7 +11,8 @@ for one-line SQL gives the same tokens.
 It checks, and prints:
 1. execution verdicts: a prediction set built on ``--dbs`` databases (gold, DISTINCT toggled, LIMIT
    changed, WHERE dropped, columns swapped, ORDER BY flipped, another question's gold, sqlglot
-   round-trip, syntax errors, empty output), official ``eval_exec_match`` versus ``score_execution``;
+   round-trip, whitespace reflowed, syntax errors, empty output), official ``eval_exec_match`` versus
+   ``score_execution``;
 2. gold-as-prediction accuracy of ``score_execution`` on every example (must be 100%);
 3. ``remove_distinct`` against sqlparse's, on every string above;
 4. ``hardness`` against official ``process_sql`` + ``eval_hardness`` on every gold query.
@@ -105,6 +106,8 @@ def variants(gold: str, other_gold: str, rng: random.Random) -> dict[str, str | 
         "order_flipped": _edit(gold, _flip_order),
         "other_gold": other_gold,
         "sqlglot_roundtrip": _edit(gold, lambda s: None),
+        "whitespace_reflowed": re.sub(r"\s+(FROM|WHERE|GROUP BY|ORDER BY|JOIN)\s+", r"\n  \1\t ", gold,
+                                      flags=re.IGNORECASE),
         "syntax_error": rng.choice([gold.replace("SELECT", "SELEC", 1), gold[: max(8, len(gold) * 2 // 3)],
                                     gold + " WHERE"]),
         "empty": "",

@@ -1,6 +1,7 @@
 import pytest
 
-from harness.sql.equivalence import order_matters, postprocess_for_exec, remove_distinct, results_match, squeeze_whitespace
+from harness.sql.equivalence import (order_matters, postprocess_for_exec, remove_distinct, results_match,
+                                     squeeze_whitespace)
 
 
 @pytest.mark.parametrize("gold, pred, ordered, expected", [
@@ -93,5 +94,6 @@ def test_squeezed_sql_gives_the_same_rows():
     conn = sqlite3.connect(":memory:")
     conn.executescript("CREATE TABLE t(a TEXT, b INT); INSERT INTO t VALUES ('x  y', 1), ('x y', 2), ('z', 3);")
     for sql in ["SELECT  b FROM t WHERE a = 'x  y'", "SELECT b FROM t -- where a = 'z'\n  WHERE b > 1",
-                "SELECT\n\tcount(*)\nFROM   t /* comment  here */ WHERE  a <> 'z'", "SELECT b FROM t WHERE a LIKE 'x  %'"]:
+                "SELECT\n\tcount(*)\nFROM   t /* comment  here */ WHERE  a <> 'z'",
+                "SELECT b FROM t WHERE a LIKE 'x  %'"]:
         assert conn.execute(squeeze_whitespace(sql)).fetchall() == conn.execute(sql).fetchall()

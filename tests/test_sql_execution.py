@@ -129,7 +129,9 @@ def test_each_distinct_query_runs_once_per_file(db_dir, executed):
     assert out == per_db * 2
     # music has one file, suite two (a prediction that fails on the first is not run on the second); a
     # prediction equal to its gold, a repeat and another question's gold run nothing more; a timeout runs once
-    assert sorted(executed) == sorted([gold, wrong, other_gold, loop] + [gold, gold, wrong, other_gold, other_gold, loop])
+    music = [gold, wrong, other_gold, loop]
+    suite = [gold, gold, wrong, other_gold, other_gold, loop]
+    assert sorted(executed) == sorted(music + suite)
 
 
 def test_prediction_equal_to_gold_is_not_run_again(db_dir, executed, monkeypatch):
@@ -168,7 +170,7 @@ def test_volatile_sql_is_neither_merged_nor_cached(db_dir, executed):
     coin = "SELECT name FROM singer WHERE random() % 2 = 0"
     items = [ExecItem("music", coin, coin)] * 3 + [ExecItem("music", "SELECT 1", coin)] * 2
     out = verdicts(items, db_dir, workers=1)
-    assert out[3:] == ["wrong_result"] * 2 or "correct" in out[3:]     # a coin flip per prediction
+    assert set(out) <= {"correct", "wrong_result"}     # a coin flip per prediction
     # a volatile gold runs again for every prediction, and so does a volatile prediction, even if identical
     assert executed.count(coin) == 3 * 2 + 2 and executed.count("SELECT 1") == 1
 
@@ -203,8 +205,9 @@ def test_verdicts_equal_one_at_a_time_reference(db_dir, monkeypatch, pooled, cac
         monkeypatch.setattr(execution, "_POOL_MIN_UNITS", 0)
         monkeypatch.setattr(execution, "_MIN_TASK_UNITS", 3)
     queries = ["SELECT name FROM singer", "SELECT DISTINCT name FROM singer", "SELECT name FROM singer ORDER BY age",
-               "SELECT name FROM singer ORDER BY age DESC", "SELECT name, age FROM singer", "SELECT age, name FROM singer",
-               "SELECT count(*) FROM singer", "SELECT name FROM singer WHERE age > 26", "SELECT name FROM singer LIMIT 1",
+               "SELECT name FROM singer ORDER BY age DESC", "SELECT name, age FROM singer",
+               "SELECT age, name FROM singer", "SELECT count(*) FROM singer", "SELECT name FROM singer WHERE age > 26",
+               "SELECT name FROM singer LIMIT 1",
                "SELECT name FROM singer WHERE age > = 30", "SELECT nam FROM singer", "SELECT avg(age) FROM singer"]
     rng = random.Random(7)
     items = [ExecItem(rng.choice(["music", "suite"]), rng.choice(queries[:8]), rng.choice(queries + [None]))

@@ -32,7 +32,8 @@ _CUR_YEAR = re.compile(r"YEAR\s*\(\s*CURDATE\s*\(\s*\)\s*\)\s*", re.IGNORECASE)
 _SQLITE_SPACE = " \t\n\v\f\r"
 _WS_LEX = re.compile(
     r"""(?P<comment>--[^\n]*)(?P<nl>\n[ \t\n\v\f\r]*)?"""
-    r"""|(?P<keep>/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)|`(?:[^`]|``)*(?:`|\Z)|\[[^\]]*(?:\]|\Z))"""
+    r"""|(?P<keep>/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)|`(?:[^`]|``)*(?:`|\Z)"""
+    r"""|\[[^\]]*(?:\]|\Z))"""
     r"""|[ \t\n\v\f\r]{2,}|[\t\n\v\f\r]""",     # a single space needs no change
     re.DOTALL,
 )
