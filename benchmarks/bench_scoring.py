@@ -15,11 +15,13 @@ The prediction mix imitates scoring a base model plus adapters on the same quest
 lists one execution accuracy per variant (default ``0.1,0.5,0.6,0.7``: a weak base model and three
 adapters). For each question and variant, with that probability the variant answers correctly: the gold
 text verbatim (probability ``--verbatim``, default 0.8; fine-tuned models reproduce the training style)
-or the gold reformatted by sqlglot; otherwise it picks one of the question's wrong answers at random:
-DISTINCT toggled, LIMIT changed, another question's gold on the same database, a syntax error, or no SQL.
+or the gold reformatted by sqlglot; otherwise it picks one of the question's deviations at random:
+DISTINCT toggled (the official rule ignores DISTINCT, so this is usually still correct), LIMIT changed,
+another question's gold on the same database, a syntax error, or no SQL.
 Because variants draw from the same few answers per question, identical predictions across variants are
 common, as they are in real runs. ``--accuracy 0.6`` gives one prediction per question (no duplicates
-across variants). ``--questions`` questions are drawn at random from the data (default 500).
+across variants); ``--verbatim 0`` makes every correct answer differ from the gold text.
+``--questions`` questions are drawn at random from the data (default 500).
 
 Each scorer runs ``--repeats`` times (default 3), the three interleaved round by round, with the 1-minute
 load average printed beside each run; the summary reports medians.
