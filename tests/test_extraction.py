@@ -57,7 +57,7 @@ def test_json_list_of_text_fields_rows(tmp_path: Path) -> None:
     ({"input": TEXT, "output": "no json here"}, r"line 2: field 'output' must hold a JSON object"),
     ({"input": TEXT, "output": 3}, r"line 2: field 'output' must be a JSON object or a string"),
     ({"prompt": TEXT}, r"line 2: expected fields 'text' and 'fields'"),
-    ({"text": TEXT, "fields": {**GOLD, "question": None}}, r"line 2: .*'question' is null but required"),
+    ({"text": TEXT, "fields": {**GOLD, "question": None}}, r"line 2: .*'question' is empty but required"),
     ({"text": TEXT, "fields": {"name": "x"}}, r"line 2: .*missing field 'address'"),
     (["not", "an", "object"], r"line 2: expected a JSON object, got list"),
 ])

@@ -94,7 +94,7 @@ def test_json_that_is_not_an_object_parses_but_is_schema_invalid() -> None:
 
 def test_schema_errors_extra_field_wrong_type_required_null() -> None:
     errors = schema_errors({**GOLD, "phone": "138", "name": 5, "question": None}, SCHEMA)
-    assert errors == ["unexpected field 'phone'", "field 'name' must be a string", "field 'question' is null but required"]
+    assert errors == ["unexpected field 'phone'", "field 'name' must be a string", "field 'question' is empty but required"]
     j = judge(answer(phone="138"), GOLD, SCHEMA)
     assert not j.schema_valid and j.verdict == "correct"  # extra keys don't change field scores
 
@@ -152,3 +152,8 @@ def _prf(judgements: list) -> tuple[float, float, float]:
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r)
+
+
+def test_empty_string_for_a_required_field_breaks_the_schema_like_null() -> None:
+    assert schema_errors({**GOLD, "question": "  "}, SCHEMA) == ["field 'question' is empty but required"]
+    assert schema_errors({**GOLD, "email": ""}, SCHEMA) == []  # optional: empty is allowed

@@ -135,9 +135,9 @@ def schema_errors(value: Any, schema: Schema) -> list[str]:
             errors.append(f"missing field {name!r}")
             continue
         v = value[name]
-        if v is None:
+        if v is None or (isinstance(v, str) and not v.strip()):  # "" counts as null everywhere
             if name not in schema.optional:
-                errors.append(f"field {name!r} is null but required")
+                errors.append(f"field {name!r} is empty but required")
         elif name in schema.lists:
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 errors.append(f"field {name!r} must be a list of strings")
