@@ -145,6 +145,13 @@ def _check_against_baseline(gate: Gate, result: GateResult, comp: Comparison) ->
     if result.metric not in comp.metrics:
         raise GateError(f"{gate.source or gate.run}: baseline {gate.baseline} has no metric {result.metric!r}")
     mc = comp.metrics[result.metric]
+    stored = comp.a.summary.metrics.get(result.metric)
+    if stored is not None and comp.n == comp.a.summary.n and abs(stored.value - mc.value_a) > EPS:
+        # Both runs are recomputed with today's metric code, so a change to that code moves both sides and
+        # leaves the delta at zero; the baseline's stored value is what reveals it.
+        result.failures.append(f"baseline {gate.baseline} stored {result.metric} = {stored.value:.4f}, but today's "
+                               f"metric code computes {mc.value_a:.4f} from its records: the metric changed; "
+                               f"review it, then regenerate the baseline")
     delta = mc.delta.delta
     if gate.min_delta is not None and delta < gate.min_delta - EPS:
         result.failures.append(f"delta {delta:+.4f} < min_delta {gate.min_delta:+}")

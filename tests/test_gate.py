@@ -116,3 +116,15 @@ def test_cli_gate_exit_status(runs, capsys):
     assert capsys.readouterr().out.count("PASS") == 3
     with pytest.raises(ValueError, match="or both --baseline BASELINE_RUN and RUN"):
         run(str(runs["big"]))
+
+
+def test_a_baseline_whose_stored_value_today_s_metric_code_does_not_reproduce_fails(runs):
+    import json
+
+    summary_path = runs["base"] / "summary.json"
+    summary = json.loads(summary_path.read_text())
+    summary["metrics"]["accuracy"]["value"] = 0.55  # as if the metric had been computed differently back then
+    summary_path.write_text(json.dumps(summary))
+    result = check(runs, "same", min_delta=0.0, max_delta=0.0)
+    assert not result.passed
+    assert "stored accuracy = 0.5500, but today's metric code computes 0.5000" in result.failures[0]

@@ -143,6 +143,7 @@ class SpiderBenchmark(Benchmark):
             "path": str(self.root.resolve()), "split": self.split, "split_sha256": hash_path(self.split_file),
             "databases_sha256": _combined([hash_path(self.db_dir / d) for d in db_ids]),
             "n_databases": len(db_ids), "excluded_dbs": sorted(self.exclude_dbs),
+            "included_dbs": sorted(self.include_dbs),
         }
 
 
