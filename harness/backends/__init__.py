@@ -1,10 +1,10 @@
 """Backend registry. Entries are "module:attr" strings: heavy backends (vllm) import only when chosen."""
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from harness.backends.base import Backend
+from harness.registry import load
 
 BACKENDS: dict[str, str] = {
     "hf": "harness.backends.hf:HFBackend",
@@ -14,12 +14,7 @@ BACKENDS: dict[str, str] = {
 
 
 def get_backend(name: str, **options: Any) -> Backend:
-    try:
-        target = BACKENDS[name]
-    except KeyError:
-        raise ValueError(f"unknown backend {name!r}; choose one of: {', '.join(sorted(BACKENDS))}") from None
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(module), attr)(**options)
+    return load(BACKENDS, name, "backend")(**options)
 
 
 __all__ = ["BACKENDS", "Backend", "get_backend"]

@@ -1,11 +1,11 @@
 """Benchmark registry. Entries are "module:attr" strings so a benchmark's imports load only when used."""
 from __future__ import annotations
 
-import importlib
 import inspect
 from typing import Any
 
 from harness.benchmarks.base import Benchmark, DataError
+from harness.registry import load
 
 BENCHMARKS: dict[str, str] = {
     "spider": "harness.benchmarks.spider:SpiderBenchmark",
@@ -16,12 +16,7 @@ BENCHMARKS: dict[str, str] = {
 
 def get_benchmark(name: str, **options: Any) -> Benchmark:
     """Instantiate a registered benchmark; options are its constructor arguments (data, split, ...)."""
-    try:
-        target = BENCHMARKS[name]
-    except KeyError:
-        raise ValueError(f"unknown benchmark {name!r}; choose one of: {', '.join(sorted(BENCHMARKS))}") from None
-    module, attr = target.split(":")
-    cls = getattr(importlib.import_module(module), attr)
+    cls = load(BENCHMARKS, name, "benchmark")
     accepted = inspect.signature(cls).parameters
     unknown = sorted(set(options) - set(accepted))
     if unknown:

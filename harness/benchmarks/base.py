@@ -4,13 +4,23 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from typing import Any, Callable, ClassVar, Sequence
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 from harness.types import Example, Message
 
 
 class DataError(ValueError):
     """Bad benchmark data: the message names the file, line/record and field, and what was expected."""
+
+
+def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...]], suffix: str) -> Path:
+    """The file holding `split` in a data folder: one of its known names, else `<split><suffix>`."""
+    names = known.get(split, (f"{split}{suffix}",))
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+    raise DataError(f"{folder}: split {split!r} needs one of {', '.join(names)} there")
 
 
 class Benchmark(ABC):

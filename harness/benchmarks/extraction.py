@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.base import Benchmark, DataError, find_split_file
 from harness.benchmarks.sql2text import read_json_rows
 from harness.metrics.fields import Schema, judge, parse_json_object, schema_errors, summarize_judgements
 from harness.metrics.text import split_thinking
@@ -107,11 +107,7 @@ def _split_path(data: Path, split: str) -> Path:
         return data
     if not data.is_dir():
         raise DataError(f"--data {data}: no such file or folder")
-    names = SPLIT_FILES.get(split, (f"{split}.jsonl",))
-    for name in names:
-        if (data / name).is_file():
-            return data / name
-    raise DataError(f"{data}: split {split!r} needs one of {', '.join(names)} there")
+    return find_split_file(data, split, SPLIT_FILES, ".jsonl")
 
 
 def _text_and_fields(row: dict[str, Any], where: str) -> tuple[str, Any]:

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.base import Benchmark, DataError, find_split_file
 from harness.runs.manifest import hash_path
 from harness.types import Example, Message
 
@@ -186,11 +186,7 @@ def compact_schema(db_path: Path) -> str:
 def _split_file(root: Path, split: str) -> Path:
     if not root.is_dir():
         raise DataError(f"--data {root}: no such folder (expected a Spider-layout folder with database/)")
-    candidates = SPLIT_FILES.get(split, (f"{split}.json",))
-    for name in candidates:
-        if (root / name).is_file():
-            return root / name
-    raise DataError(f"{root}: split {split!r} needs one of {', '.join(candidates)} there")
+    return find_split_file(root, split, SPLIT_FILES, ".json")
 
 
 def _read_json_list(path: Path) -> list[dict[str, Any]]:

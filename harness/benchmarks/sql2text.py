@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.base import Benchmark, DataError, find_split_file
 from harness.metrics.text import TextScorer, split_thinking
 from harness.runs.manifest import hash_path
 from harness.types import Example, Message
@@ -134,12 +134,7 @@ class Sql2TextBenchmark(Benchmark):
     @cached_property
     def _spider_split_file(self) -> Path:
         _, root = self._source
-        names = SPIDER_SPLITS.get(self.split, (f"{self.split}.json",))
-        for name in names:
-            if (root / name).is_file():
-                return root / name
-        raise DataError(f"{root}: split {self.split!r} needs one of {', '.join(names)} there "
-                        f"(a Spider-layout folder)")
+        return find_split_file(root, self.split, SPIDER_SPLITS, ".json")
 
     def _spider_triples(self, split_file: Path) -> Iterator[tuple[str, str, str, str | None]]:
         """(sql, context, question, db_id) per Spider record; context = CREATE TABLE of the tables used."""
