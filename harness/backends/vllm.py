@@ -1,7 +1,7 @@
 """vLLM backend: the base model and every adapter served by one engine, mixed in one `generate` call.
 
 vllm is imported only when the backend is built (a CPU install never imports it). Written against vLLM's
-documented offline API; in this project it is unit-tested with a stand-in engine, never run (docs/backends.md):
+documented offline API; in this project it is unit-tested with a stand-in engine, never run (README, "Generation backends"):
 
 - `vllm.LLM(model, *, tokenizer, dtype, seed, tensor_parallel_size, enable_lora, max_loras, max_lora_rank,
   **engine_args)` (vllm/entrypoints/llm.py; `max_lora_rank` must be one of vllm/config/lora.py `MaxLoRARanks`).
@@ -31,7 +31,7 @@ LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
 INSTALL_HINT = (
     "the vllm backend needs vLLM, which is not installed here. vLLM ships CUDA wheels and pins its own torch and "
     "transformers, so give it a separate GPU environment: python -m venv .venv-vllm && "
-    ".venv-vllm/bin/pip install -e '.[vllm]' (see docs/backends.md); or use --backend hf")
+    ".venv-vllm/bin/pip install -e '.[vllm]' (see the README, "Generation backends"); or use --backend hf")
 
 
 @dataclass(frozen=True)
