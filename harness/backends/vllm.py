@@ -31,7 +31,7 @@ LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
 INSTALL_HINT = (
     "the vllm backend needs vLLM, which is not installed here. vLLM ships CUDA wheels and pins its own torch and "
     "transformers, so give it a separate GPU environment: python -m venv .venv-vllm && "
-    ".venv-vllm/bin/pip install -e '.[vllm]' (see the README, "Generation backends"); or use --backend hf")
+    ".venv-vllm/bin/pip install -e '.[vllm]' (see the README, section 'Generation backends'); or use --backend hf")
 
 
 @dataclass(frozen=True)
