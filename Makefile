@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/harness run spider --limit 40
+	$(BIN)/harness run spider --max-new-tokens 128
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
