@@ -108,3 +108,8 @@ def test_distinct_is_stripped_unless_kept(tiny_spider):
     verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, keep_distinct=keep).score([example], [prediction])
                 [0]["verdict"] for keep in (False, True)]
     assert verdicts == ["correct", "wrong_result"]
+
+
+def test_cli_errors_print_brackets_verbatim(tiny_spider, tmp_path, capsys):
+    assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(tmp_path / "[missing].jsonl")]) == 2
+    assert "[missing].jsonl" in capsys.readouterr().err

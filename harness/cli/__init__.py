@@ -6,6 +6,7 @@ import importlib
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity")
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[yellow]interrupted[/]: finished generations are cached; rerun the same command to resume")
         return 130
     except (DataError, FileNotFoundError, ModuleNotFoundError, ValueError, APIError) as err:
-        console.print(f"[red]error:[/] {err}")
+        console.print(f"[red]error:[/] {escape(str(err))}")
         return 2
 
 
