@@ -113,20 +113,20 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
     """Generate, score and write one run directory per variant (out_dir/<variant>)."""
     examples = benchmark.examples()[:limit] if limit else benchmark.examples()
     generations = generate(benchmark, examples, spec, cache, backend_factory=backend_factory)
+    # What every variant shares, computed once: hashing the data and asking git are I/O.
+    shared = {
+        "benchmark": benchmark.name, "benchmark_options": benchmark.options, "data": benchmark.data_identity(),
+        "limit": limit, "prompt": benchmark.prompt_identity(), "model": spec.model.identity,
+        "sampling": spec.sampling.as_dict(), "generation": {"backend": spec.backend, **spec.backend_options},
+        **environment(),
+    }
     results = []
     for name, adapter in spec.variants():
         gens = generations[name]
         records = score(benchmark, examples, [g.text for g in gens])
         for record, g in zip(records, gens):
             record.update(prompt_tokens=g.prompt_tokens, completion_tokens=g.completion_tokens, gen_seconds=g.seconds)
-        manifest = {
-            "benchmark": benchmark.name, "benchmark_options": benchmark.options, "data": benchmark.data_identity(),
-            "limit": limit,
-            "prompt": benchmark.prompt_identity(), "model": spec.model.identity,
-            "adapter": adapter.identity if adapter else None, "sampling": spec.sampling.as_dict(),
-            "generation": {"backend": spec.backend, **spec.backend_options},
-            "created": now_iso(), **environment(),
-        }
+        manifest = {**shared, "adapter": adapter.identity if adapter else None, "created": now_iso()}
         summary = summarize(benchmark, name, records, manifest, extra=benchmark.summary_extra())
         results.append((write_run(Path(out_dir) / name, records, summary), summary))
     return results
