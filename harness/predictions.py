@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from harness.benchmarks.base import DataError
+from harness.errors import DataError
 
 _DB_SUFFIX = re.compile(r"\t[A-Za-z0-9_]+\s*$")
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from harness.benchmarks.base import DataError
+from harness.errors import DataError
 from harness.predictions import read_predictions
 
 

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from harness.benchmarks import get_benchmark
-from harness.benchmarks.base import DataError
+from harness.errors import DataError
 from harness.benchmarks.spider import SpiderBenchmark, compact_schema
 from harness.cli import main
 from harness.types import Example

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from harness.backends.hf import render_prompt
-from harness.benchmarks.base import DataError
+from harness.errors import DataError
 from harness.train.recipe import Recipe, RecipeError, load_recipe
 from harness.train.sft import MANIFEST, prepare, train
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.base import Benchmark
+from harness.errors import DataError
 from harness.registry import load
 
 BENCHMARKS: dict[str, str] = {

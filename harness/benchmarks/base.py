@@ -7,11 +7,10 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Mapping, Sequence
 
+from harness.errors import DataError
 from harness.types import Example, Message
 
 
-class DataError(ValueError):
-    """Bad benchmark data: the message names the file, line/record and field, and what was expected."""
 
 
 def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...]], suffix: str) -> Path:

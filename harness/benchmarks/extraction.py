@@ -13,11 +13,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError, find_split_file
-from harness.benchmarks.sql2text import read_json_rows
+from harness.benchmarks.base import Benchmark, find_split_file
+from harness.errors import DataError
 from harness.metrics.fields import Schema, judge, parse_json_object, schema_errors, summarize_judgements
 from harness.metrics.text import split_thinking
-from harness.runs.manifest import hash_path
+from harness.io import hash_path, read_json_rows
 from harness.types import Example, Message
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction"

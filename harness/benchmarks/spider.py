@@ -12,8 +12,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError, find_split_file
-from harness.runs.manifest import hash_path
+from harness.benchmarks.base import Benchmark, find_split_file
+from harness.errors import DataError
+from harness.io import combined_hash, hash_path
 from harness.types import Example, Message
 
 HARDNESS_LEVELS = ("easy", "medium", "hard", "extra")
@@ -141,7 +142,7 @@ class SpiderBenchmark(Benchmark):
         db_ids = sorted({e.inputs["db_id"] for e in self.examples()})
         return {
             "path": str(self.root.resolve()), "split": self.split, "split_sha256": hash_path(self.split_file),
-            "databases_sha256": _combined([hash_path(self.db_dir / d) for d in db_ids]),
+            "databases_sha256": combined_hash([hash_path(self.db_dir / d) for d in db_ids]),
             "n_databases": len(db_ids), "excluded_dbs": sorted(self.exclude_dbs),
             "included_dbs": sorted(self.include_dbs),
         }
@@ -197,9 +198,3 @@ def _read_json_list(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise DataError(f"{path}: expected a JSON list of objects with db_id, question, query")
     return data
-
-
-def _combined(hashes: list[str]) -> str:
-    import hashlib
-
-    return hashlib.sha256("".join(hashes).encode()).hexdigest()

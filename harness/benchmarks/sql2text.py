@@ -21,9 +21,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from harness.benchmarks.base import Benchmark, DataError, find_split_file
+from harness.benchmarks.base import Benchmark, find_split_file
+from harness.errors import DataError
 from harness.metrics.text import TextScorer, split_thinking
-from harness.runs.manifest import hash_path
+from harness.io import Row, combined_hash, hash_path, read_json_rows
 from harness.types import Example, Message
 
 SPIDER_SPLITS = {"test": ("dev.json",), "dev": ("dev.json",), "train": ("train.json", "train_spider.json")}
@@ -35,7 +36,6 @@ STYLES = {
                   "English that it answers. After </think>, reply with the question only."),
 }
 _LABEL = re.compile(r"^\s*(?:question|answer)\s*:\s*", re.IGNORECASE)
-Row = tuple[str, dict[str, Any]]  # (location for error messages, record)
 
 
 class Sql2TextBenchmark(Benchmark):
@@ -124,7 +124,7 @@ class Sql2TextBenchmark(Benchmark):
             split_file = self._spider_split_file
             db_ids = sorted({e.inputs["db_id"] for e in examples})
             identity.update(path=str(path.resolve()), split=self.split, split_sha256=hash_path(split_file),
-                            databases_sha256=_combined(hash_path(path / "database" / d) for d in db_ids))
+                            databases_sha256=combined_hash(hash_path(path / "database" / d) for d in db_ids))
         elif kind == "file":
             identity.update(path=str(path.resolve()), sha256=hash_path(path))
         else:
@@ -161,32 +161,6 @@ def _locate(data: str) -> tuple[str, Path | None]:
     if path.suffix.lower() in (".json", ".jsonl") or path.is_absolute() or data.startswith("."):
         raise DataError(f"--data {data}: no such file or folder")
     return "hub", None
-
-
-def read_json_rows(path: Path) -> list[Row]:
-    """Objects from a JSON list or a JSONL file, each with its location ("file: line N" / "file: record N")."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: cannot read ({err})") from None
-    if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise DataError(f"{path}: line {err.lineno}: invalid JSON ({err.msg})") from None
-        rows = [(f"{path}: record {i}", row) for i, row in enumerate(data)]
-    else:
-        rows = []
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append((f"{path}: line {lineno}", json.loads(line)))
-                except json.JSONDecodeError as err:
-                    raise DataError(f"{path}: line {lineno}: invalid JSON ({err.msg})") from None
-    for where, row in rows:
-        if not isinstance(row, dict):
-            raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}")
-    return rows
 
 
 def create_table_statements(db_path: Path) -> dict[str, str]:
@@ -286,9 +260,3 @@ def _string_field(row: dict[str, Any], key: str, where: str) -> str:
 
 def _quote(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
-
-
-def _combined(hashes: Iterable[str]) -> str:
-    import hashlib
-
-    return hashlib.sha256("".join(hashes).encode()).hexdigest()

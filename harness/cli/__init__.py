@@ -24,14 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from harness.backends.api import APIError
-    from harness.benchmarks.base import DataError
+    from harness.errors import HarnessError
 
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: finished generations are cached; rerun the same command to resume")
         return 130
-    except (DataError, FileNotFoundError, ModuleNotFoundError, ValueError, APIError) as err:
+    except (HarnessError, FileNotFoundError, ModuleNotFoundError, ValueError, APIError) as err:
         console.print(f"[red]error:[/] {escape(str(err))}")
         return 2
 

@@ -20,7 +20,8 @@ def main(args: argparse.Namespace) -> int:
     from harness.benchmarks import get_benchmark
     from harness.evaluate import score
     from harness.predictions import is_jsonl, read_predictions
-    from harness.runs.manifest import environment, hash_path, now_iso
+    from harness.io import hash_path
+    from harness.runs.manifest import environment, now_iso
     from harness.runs.records import summarize, write_run
 
     options = benchmark_options(args)

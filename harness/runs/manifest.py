@@ -1,13 +1,13 @@
 """What a run was: identities and hashes of everything that determines its scores."""
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import platform
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
 
 from harness.paths import REPO_ROOT
 
@@ -36,27 +36,6 @@ def git_sha() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{sha}-dirty" if dirty else sha
-
-
-def hash_path(path: str | Path, *, max_bytes: int = 4 << 30) -> str:
-    """sha256 over a file, or over the relative names and contents of every file in a folder.
-
-    Folders larger than `max_bytes` are fingerprinted by names and sizes only (prefix 'sizes:'), so that
-    hashing a 30 GB checkpoint does not dominate a run.
-    """
-    path = Path(path)
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    digest = hashlib.sha256()
-    by_content = sum(f.stat().st_size for f in files) <= max_bytes
-    for f in files:
-        digest.update(str(f.relative_to(path) if f != path else f.name).encode())
-        if by_content:
-            with open(f, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-        else:
-            digest.update(str(f.stat().st_size).encode())
-    return ("" if by_content else "sizes:") + digest.hexdigest()
 
 
 def now_iso() -> str:

@@ -20,9 +20,11 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenize
 from transformers.trainer_callback import PrinterCallback
 
 from harness.benchmarks import get_benchmark
-from harness.benchmarks.base import Benchmark, DataError
+from harness.benchmarks.base import Benchmark
+from harness.errors import DataError
 from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
-from harness.runs.manifest import environment, hash_path, now_iso
+from harness.io import hash_path
+from harness.runs.manifest import environment, now_iso
 from harness.train.recipe import Recipe, RecipeError
 from harness.types import Example
 
