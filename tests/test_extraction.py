@@ -13,6 +13,7 @@ from harness.runs.records import load_run, summarize
 
 GOLD = {"name": "龙琳", "address": "宁夏回族自治区璐市城东林街g座 955491", "email": "nafan@example.com",
         "question": "小区垃圾堆积成山，怎么办？"}
+TUTORIAL = Path(__file__).parent / "fixtures" / "extraction" / "tutorial.jsonl"
 TEXT = "龙琳：宁夏回族自治区璐市城东林街g座 955491，邮箱 nafan@example.com。小区垃圾堆积成山，怎么办？"
 
 
@@ -33,15 +34,49 @@ def test_shipped_default_data_and_splits() -> None:
     assert "name, address, email, question" in user["content"]
 
 
-def test_tutorial_rows_with_fenced_output(tmp_path: Path) -> None:
+def test_alpaca_rows_text_is_instruction_then_input_either_may_be_empty(tmp_path: Path) -> None:
     fenced = "```json\n" + json.dumps(GOLD, ensure_ascii=False, indent=2) + "\n```"
-    path = _write(tmp_path / "tutorial.jsonl", [
-        {"system": "你是助手", "instruction": "抽取信息", "input": TEXT, "output": fenced},
-        {"system": "s", "instruction": "i", "input": TEXT, "output": {**GOLD, "email": None}},
+    path = _write(tmp_path / "alpaca.jsonl", [
+        {"system": "你是助手", "instruction": TEXT, "input": "", "output": fenced},  # the tutorial's shape
+        {"instruction": "抽取信息", "input": TEXT, "output": {**GOLD, "email": None}},
+        {"instruction": "", "input": TEXT, "output": json.dumps(GOLD, ensure_ascii=False)},
+        {"input": TEXT, "output": fenced},
     ])
     examples = ExtractionBenchmark(path).examples()
-    assert [e.target for e in examples] == [GOLD, {**GOLD, "email": None}]
-    assert examples[0].inputs == {"text": TEXT} and examples[0].tags == {}
+    assert [e.target for e in examples] == [GOLD, {**GOLD, "email": None}, GOLD, GOLD]
+    assert [e.inputs["text"] for e in examples] == [TEXT, "抽取信息\n" + TEXT, TEXT, TEXT]
+    assert examples[0].tags == {}
+
+
+def test_tutorial_file_scores_gold_as_prediction_at_100_percent(tmp_path: Path) -> None:
+    """The tutorial's own shape ({system, instruction, input: "", output: fenced JSON}), through `harness score`."""
+    rows = [json.loads(line) for line in TUTORIAL.read_text(encoding="utf-8").splitlines()]
+    preds = _write(tmp_path / "preds.jsonl", [{"index": i, "prediction": r["output"]} for i, r in enumerate(rows)])
+    out = tmp_path / "run"
+    assert cli(["score", "extraction", "--data", str(TUTORIAL), "--predictions", str(preds), "--out", str(out)]) == 0
+    summary, records = load_run(out)
+    assert summary.n == len(rows) == 5 and summary.verdicts == {"correct": 5}
+    assert summary.metrics["all_fields_exact"].value == 1.0 and summary.metrics["micro_f1"].value == 1.0
+    assert records[2]["target"]["email"] is None and records[0]["inputs"]["text"] == rows[0]["instruction"]
+
+
+@pytest.mark.parametrize("key, role, content, user, assistant", [
+    ("conversations", "from", "value", "human", "gpt"),
+    ("messages", "role", "content", "user", "assistant"),
+])
+def test_sharegpt_and_messages_rows(tmp_path: Path, key: str, role: str, content: str, user: str,
+                                    assistant: str) -> None:
+    fenced = "```json\n" + json.dumps(GOLD, ensure_ascii=False) + "\n```"
+    turns = [{role: "system", content: "抽取信息"}, {role: user, content: TEXT}, {role: assistant, content: fenced}]
+    earlier = [{role: user, content: "你好"}, {role: assistant, content: "你好！"}]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps([{key: turns}, {key: earlier + turns[1:]}], ensure_ascii=False), encoding="utf-8")
+    examples = ExtractionBenchmark(path).examples()
+    assert [(e.inputs["text"], e.target) for e in examples] == [(TEXT, GOLD)] * 2
+    path.write_text(json.dumps([{key: turns[:2]}]), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"chat.json: record 0: field '{key}' needs a user turn followed by an "
+                                        rf"assistant turn \({role} found: system, {user}\)"):
+        ExtractionBenchmark(path).examples()
 
 
 def test_json_list_of_text_fields_rows(tmp_path: Path) -> None:
@@ -56,7 +91,13 @@ def test_json_list_of_text_fields_rows(tmp_path: Path) -> None:
     ({"text": "", "fields": GOLD}, r"line 2: field 'text' must be a non-empty string"),
     ({"input": TEXT, "output": "no json here"}, r"line 2: field 'output' must hold a JSON object"),
     ({"input": TEXT, "output": 3}, r"line 2: field 'output' must be a JSON object or a string"),
-    ({"prompt": TEXT}, r"line 2: expected fields 'text' and 'fields'"),
+    ({"prompt": TEXT, "answer": "x"}, r"line 2: unknown row shape \(fields found: answer, prompt\); expected "
+                                      r"\{text, fields\}, Alpaca \{instruction, input, output\}, ShareGPT"),
+    ({"instruction": "", "input": " ", "output": GOLD}, r"line 2: fields 'instruction' and 'input' are both empty"),
+    ({"instruction": 3, "input": TEXT, "output": GOLD}, r"line 2: field 'instruction' must be a string, got int"),
+    ({"messages": [{"role": "user", "content": TEXT}, {"role": "assistant", "content": "sorry"}]},
+     r"line 2: the last assistant turn of 'messages' must hold a JSON object"),
+    ({"messages": "hi"}, r"line 2: field 'messages' must be a list of \{role, content\} objects"),
     ({"text": TEXT, "fields": {**GOLD, "question": None}}, r"line 2: .*'question' is empty but required"),
     ({"text": TEXT, "fields": {"name": "x"}}, r"line 2: .*missing field 'address'"),
     (["not", "an", "object"], r"line 2: expected a JSON object, got list"),

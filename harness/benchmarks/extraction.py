@@ -1,9 +1,11 @@
 """JSON extraction: from a complaint text, extract the sender's name, address, email and question.
 
 Data: a JSONL file (or JSON list), or a folder with `test.jsonl` / `train.jsonl`; with none given, the
-generated data the project ships in benchmarks/extraction/ (see extraction_data.py). Rows are either
-`{text, fields, [tier], [lang]}` or the tutorial's `{system, instruction, input, output}` with `output`
-a (possibly fenced) JSON object; the benchmark's own prompt is used for both. The schema (field names,
+generated data the project ships in benchmarks/extraction/ (see extraction_data.py). Rows are
+`{text, fields, [tier], [lang]}`, Alpaca `{[system], instruction, input, output}` (the text is instruction
+then input, either may be empty; the tutorial's 300 rows), or ShareGPT `{conversations: [{from, value}]}` /
+`{messages: [{role, content}]}` (text = the last user turn, gold = the assistant turn after it). Gold given
+as text may be fenced JSON. The benchmark's own prompt is used for all of them. The schema (field names,
 optional and list fields) belongs to the benchmark; counting rules are in harness.metrics.fields.
 """
 from __future__ import annotations
@@ -26,6 +28,10 @@ COMPLAINT_SCHEMA = Schema(fields=("name", "address", "email", "question"),
                           optional=frozenset({"name", "address", "email"}), casefold=frozenset({"email"}))
 RATE_METRICS = ("all_fields_exact", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "parse_rate",
                 "schema_valid_rate", "missing_rate", "hallucination_rate")
+ROW_SHAPES = ("{text, fields}, Alpaca {instruction, input, output}, ShareGPT {conversations: [{from, value}]} "
+              "or {messages: [{role, content}]}")
+_CHAT_KEYS = {"conversations": ("from", "value"), "messages": ("role", "content")}
+_USER_ROLES, _ASSISTANT_ROLES = frozenset({"user", "human"}), frozenset({"assistant", "gpt"})
 
 
 class ExtractionBenchmark(Benchmark):
@@ -111,24 +117,62 @@ def _split_path(data: Path, split: str) -> Path:
 
 
 def _text_and_fields(row: dict[str, Any], where: str) -> tuple[str, Any]:
-    """(text, gold fields) of a `{text, fields}` row or a tutorial `{input, output}` row."""
+    """(text, gold fields) of a row in any of ROW_SHAPES."""
     if "text" in row:
-        text_key, fields = "text", row.get("fields")
+        text, fields, what = row["text"], row.get("fields"), "field 'text'"
         if not isinstance(fields, dict):
             raise DataError(f"{where}: field 'fields' must be a JSON object of gold values")
-    elif "input" in row:
-        text_key, output = "input", row.get("output")
-        if isinstance(output, dict):
-            fields = output
-        elif isinstance(output, str):
-            parsed, fields = parse_json_object(output)
-            if not parsed or not isinstance(fields, dict):
-                raise DataError(f"{where}: field 'output' must hold a JSON object (fenced or not)")
-        else:
-            raise DataError(f"{where}: field 'output' must be a JSON object or a string holding one")
+    elif "output" in row and ("instruction" in row or "input" in row):
+        text, what = _alpaca_text(row, where), "Alpaca text"
+        fields = _gold_object(row["output"], where, "field 'output'")
+    elif chat_key := next((k for k in _CHAT_KEYS if k in row), None):
+        text, answer = _chat_turns(row[chat_key], where, chat_key)
+        what = f"the last user turn of {chat_key!r}"
+        fields = _gold_object(answer, where, f"the last assistant turn of {chat_key!r}")
     else:
-        raise DataError(f"{where}: expected fields 'text' and 'fields' (or the tutorial's 'input' and 'output')")
-    text = row[text_key]
+        raise DataError(f"{where}: unknown row shape (fields found: {', '.join(sorted(row)) or 'none'}); "
+                        f"expected {ROW_SHAPES}")
     if not isinstance(text, str) or not text.strip():
-        raise DataError(f"{where}: field {text_key!r} must be a non-empty string")
+        raise DataError(f"{where}: {what} must be a non-empty string")
     return text, fields
+
+
+def _alpaca_text(row: dict[str, Any], where: str) -> str:
+    """Alpaca's text: `instruction` then `input`, either of which may be empty (the tutorial's input is)."""
+    parts = []
+    for key in ("instruction", "input"):
+        value = row.get(key, "")
+        if not isinstance(value, str):
+            raise DataError(f"{where}: field {key!r} must be a string, got {type(value).__name__}")
+        if value.strip():
+            parts.append(value.strip())
+    if not parts:
+        raise DataError(f"{where}: fields 'instruction' and 'input' are both empty; one must hold the text")
+    return "\n".join(parts)
+
+
+def _chat_turns(turns: Any, where: str, key: str) -> tuple[str, Any]:
+    """(the last user turn before the last assistant turn, that assistant turn) of a chat row."""
+    role_key, content_key = _CHAT_KEYS[key]
+    if not isinstance(turns, list) or not all(isinstance(t, dict) for t in turns):
+        raise DataError(f"{where}: field {key!r} must be a list of {{{role_key}, {content_key}}} objects")
+    roles = [t.get(role_key) for t in turns]
+    last_answer = max((i for i, r in enumerate(roles) if r in _ASSISTANT_ROLES), default=None)
+    last_user = max((i for i, r in enumerate(roles[:last_answer]) if r in _USER_ROLES), default=None) \
+        if last_answer is not None else None
+    if last_user is None:
+        raise DataError(f"{where}: field {key!r} needs a user turn followed by an assistant turn "
+                        f"({role_key} found: {', '.join(map(str, roles)) or 'none'})")
+    return turns[last_user].get(content_key), turns[last_answer].get(content_key)
+
+
+def _gold_object(output: Any, where: str, what: str) -> dict[str, Any]:
+    """The gold fields: a JSON object, or a string holding one (fenced or not)."""
+    if isinstance(output, dict):
+        return output
+    if isinstance(output, str):
+        parsed, fields = parse_json_object(output)
+        if parsed and isinstance(fields, dict):
+            return fields
+        raise DataError(f"{where}: {what} must hold a JSON object (fenced or not)")
+    raise DataError(f"{where}: {what} must be a JSON object or a string holding one")
