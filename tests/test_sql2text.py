@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from harness.benchmarks.sql2text import Sql2TextBenchmark, schema_context, table
 from harness.cli import main as cli
 from harness.metrics.text import reference_streams
 from harness.runs.records import load_run, summarize
+from test_text_metrics import _sacrebleu_cli
 
 CREATE_CONTEXT = [
     {"question": "How many heads of the departments are older than 56 ?",
@@ -22,6 +24,9 @@ CREATE_CONTEXT = [
     {"question": "List the name of all heads.",
      "context": "CREATE TABLE head (name VARCHAR)", "answer": "SELECT name FROM head"},
 ]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sql2text"
 
 
 def _with_duplicates(spider: Path) -> Path:
@@ -93,8 +98,55 @@ def test_hub_dataset_id_goes_through_datasets(monkeypatch: pytest.MonkeyPatch) -
         Sql2TextBenchmark("b-mc2/sql-create-context").examples()
 
 
+def test_contextless_file_prompt_has_no_tables_block() -> None:
+    bench = Sql2TextBenchmark(FIXTURES / "contextless.jsonl")
+    examples = bench.examples()
+    assert len(examples) == 6 and all("context" not in e.inputs for e in examples)
+    assert bench.messages(examples[0])[1]["content"] == "SQL: SELECT count(*) FROM singer"
+    with_context = replace(examples[0], inputs={**examples[0].inputs, "context": "CREATE TABLE singer (age INT)"})
+    assert bench.messages(with_context)[1]["content"].startswith("Tables:\nCREATE TABLE singer (age INT)\n\nSQL:")
+
+
+def test_contextless_file_scores_bleu_and_chrf_equal_to_sacrebleu_cli(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BENCHMARKS, "sql2text", "harness.benchmarks.sql2text:Sql2TextBenchmark")
+    data = FIXTURES / "contextless.jsonl"
+    refs = [json.loads(line)["question"] for line in data.read_text().splitlines()]
+    hyps = ["How many singers?", "Names of singers over 40 by name", "names of all singers",
+            "average age per country", "What is the priciest item?", ""]
+    preds = tmp_path / "preds.txt"
+    preds.write_text("".join(h + "\n" for h in hyps))
+    out = tmp_path / "run"
+    assert cli(["score", "sql2text", "--data", str(data), "--predictions", str(preds), "--out", str(out)]) == 0
+    summary, records = load_run(out)
+    expected = _sacrebleu_cli(tmp_path, hyps, refs)
+    assert summary.metrics["bleu"].value == pytest.approx(expected["bleu"], abs=1e-6)
+    assert summary.metrics["chrf"].value == pytest.approx(expected["chrf"], abs=1e-6)
+    assert summary.extra["sacrebleu_signature"] == {"bleu": expected["bleu_signature"],
+                                                    "chrf": expected["chrf_signature"]}
+    assert 0 < summary.metrics["bleu"].value < 100 and records[0]["inputs"] == {"sql": "SELECT count(*) FROM singer"}
+
+
+def test_codenn_tab_separated_file_with_its_references(tmp_path: Path) -> None:
+    bench = Sql2TextBenchmark(FIXTURES / "codenn" / "dev.txt")
+    examples = bench.examples()
+    assert [len(e.target) for e in examples] == [2, 2, 1, 2]  # ref.txt's references per snippet id
+    assert examples[1].target == ["get the row with the max value of a column", "which order has the largest amount"]
+    assert examples[0].inputs == {"sql": "select category, count(*) from products group by category;"}
+    assert bench.messages(examples[0])[1]["content"].startswith("SQL: select category")
+    assert bench.data_identity()["kind"] == "codenn" and "references_sha256" in bench.data_identity()
+    alone = tmp_path / "test.tsv"  # no ref.txt next to it: the title is the reference
+    alone.write_text((FIXTURES / "codenn" / "dev.txt").read_text())
+    assert [e.target for e in Sql2TextBenchmark(alone).examples()][0] == ["how to count rows per group in mysql?"]
+    alone.write_text("1\t2\tcount rows\tselect count(*) from t\t0.5\n3\t4\tonly three fields\n")
+    with pytest.raises(DataError, match=r"test.tsv: line 2: expected 5 tab-separated fields \(question id, "
+                                        r"snippet id, title, SQL, weight\) as in CODE-NN, found 3"):
+        Sql2TextBenchmark(alone).examples()
+
+
 @pytest.mark.parametrize("rows, message", [
     ([{"question": "q", "context": "c"}], r"line 1: field 'answer' must be a non-empty string"),
+    ([{"question": "q", "answer": "SELECT 1", "context": 3}], r"line 1: field 'context' must be a string"),
     ([CREATE_CONTEXT[0], {"question": 3, "context": "c", "answer": "SELECT 1"}], r"line 2: field 'question'"),
 ])
 def test_bad_rows_name_file_line_and_field(tmp_path: Path, rows: list, message: str) -> None:

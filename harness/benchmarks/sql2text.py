@@ -1,11 +1,16 @@
-"""SQL-to-text: given a SQL query and the CREATE TABLE statements of the tables it reads, write the question.
+"""SQL-to-text: given a SQL query (and, where the data has them, the CREATE TABLE statements of the tables it
+reads), write the question.
 
 Data, by what `data` names:
 - a Spider-layout folder (`dev.json`/`train.json` with db_id, question, query, plus `database/`): gold SQL
   -> question, with CREATE TABLE context built from the SQLite schema, restricted to the tables the query
   reads (sqlglot). Split `test` (default) and `dev` read dev.json, `train` reads train.json.
 - a JSON (list) or JSONL file in the sql-create-context format (`question`, `context` = CREATE TABLE
-  statements, `answer` = SQL), used reversed. The file is the split.
+  statements, `answer` = SQL), used reversed; `context` is optional (the prompt then has no Tables block).
+  The file is the split.
+- a tab-separated `.txt`/`.tsv` file as CODE-NN ships Stack Overflow SQL (`question id, snippet id, title,
+  SQL, weight`): title = the question, no schema. A `ref.txt` next to it (CODE-NN's dev/eval `snippet id,
+  reference` lines) gives each snippet its reference questions, as CODE-NN scores them.
 - a dataset id on a hub (e.g. `b-mc2/sql-create-context`, split `train`), loaded with `datasets`.
 - nothing: the mini Spider data the project ships.
 
@@ -24,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from harness.benchmarks.base import Benchmark, find_split_file
 from harness.errors import DataError
 from harness.metrics.text import TextScorer, split_thinking
-from harness.io import Row, combined_hash, hash_path, read_json_rows
+from harness.io import Row, combined_hash, hash_path, read_json_rows, read_text
 from harness.types import Example, Message
 
 SPIDER_SPLITS = {"test": ("dev.json",), "dev": ("dev.json",), "train": ("train.json", "train_spider.json")}
@@ -44,7 +49,7 @@ class Sql2TextBenchmark(Benchmark):
     breakdown_tags = ("hardness",)
     tag_order = {"hardness": ("easy", "medium", "hard", "extra", "unparsed")}
     system_prompt = STYLES["plain"]
-    user_template = "Tables:\n{context}\n\nSQL: {sql}"
+    user_template = "Tables:\n{context}\n\nSQL: {sql}"  # "SQL: {sql}" alone for examples without a schema
 
     def __init__(self, data: str | Path | None = None, split: str = "test", *, style: str = "plain",
                  use_stemmer: bool = True):
@@ -66,6 +71,8 @@ class Sql2TextBenchmark(Benchmark):
         kind, path = self._source
         if kind == "spider":
             triples = self._spider_triples(self._spider_split_file)
+        elif kind == "codenn":
+            triples = _codenn_triples(path, _codenn_references(path))
         else:
             rows = read_json_rows(path) if path else _hub_rows(self.data, self.split)
             triples = _create_context_triples(rows)
@@ -75,7 +82,9 @@ class Sql2TextBenchmark(Benchmark):
         return self._examples
 
     def messages(self, example: Example) -> list[Message]:
-        user = self.user_template.format(context=example.inputs["context"], sql=example.inputs["sql"])
+        context = example.inputs.get("context")
+        user = self.user_template.format(context=context, sql=example.inputs["sql"]) if context else \
+            f"SQL: {example.inputs['sql']}"
         return [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
 
     def completion(self, example: Example) -> str:
@@ -125,8 +134,10 @@ class Sql2TextBenchmark(Benchmark):
             db_ids = sorted({e.inputs["db_id"] for e in examples})
             identity.update(path=str(path.resolve()), split=self.split, split_sha256=hash_path(split_file),
                             databases_sha256=combined_hash(hash_path(path / "database" / d) for d in db_ids))
-        elif kind == "file":
+        elif kind in ("file", "codenn"):
             identity.update(path=str(path.resolve()), sha256=hash_path(path))
+            if kind == "codenn" and (path.parent / "ref.txt").is_file():
+                identity["references_sha256"] = hash_path(path.parent / "ref.txt")
         else:
             identity.update(dataset=self.data, split=self.split)
         return identity
@@ -152,12 +163,12 @@ class Sql2TextBenchmark(Benchmark):
 
 
 def _locate(data: str) -> tuple[str, Path | None]:
-    """("spider" | "file" | "hub", the local path or None): what kind of data `data` names."""
+    """("spider" | "file" | "codenn" | "hub", the local path or None): what kind of data `data` names."""
     path = Path(data)
     if path.is_dir():
         return "spider", path
     if path.is_file():
-        return "file", path
+        return ("codenn" if path.suffix.lower() in (".txt", ".tsv") else "file"), path
     if path.suffix.lower() in (".json", ".jsonl") or path.is_absolute() or data.startswith("."):
         raise DataError(f"--data {data}: no such file or folder")
     return "hub", None
@@ -210,13 +221,51 @@ def _verdict(output: str, answer: str) -> str:
     return "unfinished_thinking" if "<think>" in output and "</think>" not in output else "empty"
 
 
-def _create_context_triples(rows: Iterable[Row]) -> Iterator[tuple[str, str, str, None]]:
+def _create_context_triples(rows: Iterable[Row]) -> Iterator[tuple[str, str | None, str, None]]:
     for where, row in rows:
-        question, context, sql = (_string_field(row, key, where) for key in ("question", "context", "answer"))
-        yield sql, context, question, None
+        question, sql = (_string_field(row, key, where) for key in ("question", "answer"))
+        context = row.get("context")
+        if context is not None and not isinstance(context, str):
+            raise DataError(f"{where}: field 'context' must be a string of CREATE TABLE statements (or absent)")
+        yield sql, (context or "").strip() or None, question, None
 
 
-def _grouped_examples(triples: Iterable[tuple[str, str, str, str | None]]) -> list[Example]:
+CODENN_FIELDS = ("question id", "snippet id", "title", "SQL", "weight")
+
+
+def _codenn_triples(path: Path, references: dict[str, list[str]]) -> Iterator[tuple[str, None, str, None]]:
+    """CODE-NN lines `qid, rid, title, code, weight`: the title (or rid's references in ref.txt) asks for the code."""
+    for lineno, line in enumerate(read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        fields = line.rstrip("\r").split("\t")
+        if len(fields) != len(CODENN_FIELDS):
+            raise DataError(f"{path}: line {lineno}: expected {len(CODENN_FIELDS)} tab-separated fields "
+                            f"({', '.join(CODENN_FIELDS)}) as in CODE-NN, found {len(fields)}")
+        _, rid, title, sql, _ = (f.strip() for f in fields)
+        for key, value in (("title", title), ("SQL", sql)):
+            if not value:
+                raise DataError(f"{path}: line {lineno}: field {key!r} is empty")
+        for question in references.get(rid, [title]):
+            yield sql, None, question, None
+
+
+def _codenn_references(path: Path) -> dict[str, list[str]]:
+    """CODE-NN's ref.txt next to a dev/eval file: snippet id -> its reference questions."""
+    ref = path.parent / "ref.txt"
+    if not ref.is_file() or ref == path:
+        return {}
+    references: dict[str, list[str]] = {}
+    for lineno, line in enumerate(read_text(ref).split("\n"), start=1):
+        if line.strip():
+            rid, sep, question = line.partition("\t")
+            if not sep or not question.strip():
+                raise DataError(f"{ref}: line {lineno}: expected 'snippet id<TAB>reference question'")
+            references.setdefault(rid.strip(), []).append(question.strip())
+    return references
+
+
+def _grouped_examples(triples: Iterable[tuple[str, str | None, str, str | None]]) -> list[Example]:
     """One example per distinct (database or context, SQL), with every question asked of it as references."""
     from harness.sql.hardness import hardness
 
@@ -232,7 +281,7 @@ def _grouped_examples(triples: Iterable[tuple[str, str, str, str | None]]) -> li
             level = hardness(group["sql"])
         except ValueError:
             level = "unparsed"
-        inputs = {"sql": group["sql"], "context": group["context"]}
+        inputs = {"sql": group["sql"], **({"context": group["context"]} if group["context"] else {})}
         tags = {"hardness": level}
         if group["db_id"]:
             inputs["db_id"] = tags["db_id"] = group["db_id"]
