@@ -20,7 +20,7 @@ from harness.types import Example, Generation, GenerationRequest, Sampling
 BASE = "base"
 # Backend options that change speed but not text; everything else is part of the generation cache key.
 NOT_IN_CACHE_KEY = frozenset({"batch_size", "device", "concurrency", "timeout_s", "max_retries", "api_key_env",
-                              "chunk_size"})
+                              "chunk_size", "check_models"})
 
 
 @dataclass

@@ -3,7 +3,9 @@
 It serves a local transformers model through the project's HF backend (so the chat template is applied on the
 server, as vLLM does) and LoRA adapters under served names (as `vllm serve --lora-modules NAME=DIR` does).
 Test hooks: `fail_next(k, status)` answers the next k requests with an error, `delay_s` holds every request,
-`received` keeps each request's headers and body, `max_in_flight` the most requests handled at once.
+`received` keeps each request's headers and body, `max_in_flight` the most requests handled at once,
+`list_models = False` makes `/v1/models` a 404 (servers without it), `reply_model` names another model in
+replies, and `answer_any_name` answers every model name with the base model (as llama.cpp does).
 """
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ class OpenAIServer:
         self.served_name = served_name
         self.adapters = [a.name for a in adapter_refs]
         self.delay_s = delay_s
+        self.list_models = True
+        self.reply_model: str | None = None
+        self.answer_any_name = False
         self.received: list[dict[str, Any]] = []
         self.max_in_flight = 0
         self._in_flight = 0
@@ -72,6 +77,8 @@ class OpenAIServer:
 
     def _complete(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         model = body.get("model")
+        if self.answer_any_name and model not in self.adapters:
+            model = self.served_name
         if model != self.served_name and model not in self.adapters:
             return 404, {"error": {"message": f"The model `{model}` does not exist.", "type": "NotFoundError"}}
         sampling = Sampling(max_new_tokens=int(body.get("max_tokens", 16)), temperature=float(body.get("temperature", 0)),
@@ -80,7 +87,7 @@ class OpenAIServer:
         with self._model:
             [(_, generation)] = list(self.backend.generate([request], sampling))
         return 200, {
-            "id": "chatcmpl-test", "object": "chat.completion", "model": model,
+            "id": "chatcmpl-test", "object": "chat.completion", "model": self.reply_model or body.get("model"),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": generation.text},
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": generation.prompt_tokens, "completion_tokens": generation.completion_tokens,
@@ -101,7 +108,7 @@ def _handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             self._reply(*server.handle(self.path, dict(self.headers), body))
 
         def do_GET(self) -> None:  # noqa: N802
-            if self.path != "/v1/models":
+            if self.path != "/v1/models" or not server.list_models:
                 return self._reply(404, {"error": {"message": f"no route {self.path}"}})
             names = [server.served_name, *server.adapters]
             self._reply(200, {"object": "list", "data": [{"id": n, "object": "model"} for n in names]})

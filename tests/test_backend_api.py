@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from harness.backends.api import (APIBackend, APIError, add_arguments, api_adapt
                                   backend_options, normalize_base_url)
 from harness.backends.hf import HFBackend
 from harness.benchmarks.spider import SpiderBenchmark
+from harness.errors import ModelError
 from harness.evaluate import GenerationSpec, run
 from harness.models import resolve_adapter, resolve_model
 from harness.runs.cache import GenerationCache
@@ -89,8 +91,46 @@ def test_gives_up_after_max_retries_with_a_clear_error(tiny_model_dir):
 def test_client_errors_are_not_retried_and_name_the_model(tiny_model_dir):
     with OpenAIServer(tiny_model_dir) as server:
         with pytest.raises(APIError, match=r"model 'nope'.*HTTP 404 after 1 attempt.*GET /v1/models"):
-            _collect(_backend(server, ("nope",)), _requests(1, adapter="nope"))
+            _collect(_backend(server, ("nope",), check_models=False), _requests(1, adapter="nope"))
         assert len(server.received) == 1
+
+
+def test_names_the_server_does_not_list_are_refused_before_any_request(tiny_model_dir, sql_adapter):
+    with OpenAIServer(tiny_model_dir, adapters={"sql": sql_adapter}) as server:
+        server.answer_any_name = True  # as llama.cpp: any name is answered, so only the check can catch a typo
+        wrong = APIBackend(api_model_ref("no-such-model", server.url), [api_adapter_ref("sql")], base_url=server.url)
+        with pytest.raises(ModelError, match=r"/v1/models: the server does not serve 'no-such-model'; it serves: "
+                                             r"tiny, sql \(check --model/--adapter"):
+            _collect(wrong, _requests(1) + _requests(1, adapter="sql"))
+        with pytest.raises(ModelError, match=r"does not serve 'sqll'"):
+            _collect(_backend(server, ("sqll",)), _requests(1, adapter="sqll"))
+        assert server.received == []
+        assert len(_collect(_backend(server, ("sql",)), _requests(1) + _requests(1, adapter="sql"))) == 2
+
+
+def test_servers_without_a_model_list_need_the_override(tiny_model_dir):
+    with OpenAIServer(tiny_model_dir) as server:
+        server.list_models = False
+        with pytest.raises(ModelError, match=r"/v1/models: cannot list the served models \(.*HTTP 404.*\); if the "
+                                             r"server has no /v1/models, pass --skip-model-check"):
+            _collect(_backend(server), _requests(1))
+        assert server.received == []
+        assert len(_collect(_backend(server, check_models=False), _requests(2))) == 2
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert backend_options(parser.parse_args(["--base-url", server.url]))["check_models"] is True
+    assert backend_options(parser.parse_args(["--base-url", server.url, "--skip-model-check"]))["check_models"] is False
+
+
+def test_a_reply_naming_another_model_is_logged_once(tiny_model_dir, caplog):
+    with OpenAIServer(tiny_model_dir) as server:
+        _collect(_backend(server), _requests(2))
+        assert not caplog.records
+        server.reply_model = "/models/other.gguf"
+        with caplog.at_level(logging.WARNING, logger="harness.backends.api"):
+            _collect(_backend(server, concurrency=1), _requests(3))
+    [warning] = caplog.records
+    assert "asked for model 'tiny' but the reply names '/models/other.gguf'" in warning.getMessage()
 
 
 def test_timeout_is_retried_then_reported(tiny_model_dir):
@@ -105,6 +145,9 @@ def test_timeout_is_retried_then_reported(tiny_model_dir):
 def test_connection_refused_is_reported():
     backend = APIBackend(api_model_ref("tiny", "http://127.0.0.1:9"), base_url="http://127.0.0.1:9",
                          max_retries=1, backoff_s=0.01)
+    with pytest.raises(ModelError, match="cannot list the served models.*is the server running"):
+        _collect(backend, _requests(1))
+    backend.check_models = False
     with pytest.raises(APIError, match="is the server running"):
         _collect(backend, _requests(1))
 

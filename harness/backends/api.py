@@ -7,11 +7,15 @@ from an environment variable at request time; it is never stored on the backend,
 
 Standard library only (urllib + a thread pool): one request per prompt, at most `concurrency` in flight,
 retries with exponential backoff and full jitter on 429, 5xx, timeouts and connection errors.
+
+Before the first request the served names are checked against `GET /v1/models`: some servers (llama.cpp)
+answer any model name with the one model they have, so a typo would silently record the wrong model.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import time
@@ -22,11 +26,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Iterator, Sequence
 
 from harness.backends.base import Backend
+from harness.errors import ModelError
 from harness.models import AdapterRef, ModelRef, resolve_adapter
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BACKOFF_S = 60.0
+log = logging.getLogger(__name__)
 
 
 class APIError(RuntimeError):
@@ -75,7 +81,8 @@ class APIBackend(Backend):
     def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, base_url: str,
                  concurrency: int = 8, timeout_s: float = 120.0, max_retries: int = 5,
                  api_key_env: str = "OPENAI_API_KEY", chat_template_kwargs: dict[str, Any] | None = None,
-                 backoff_s: float = 1.0):
+                 backoff_s: float = 1.0, check_models: bool = True):
+        """`check_models`: refuse names that `GET /v1/models` does not list (off for servers without it)."""
         if concurrency < 1 or max_retries < 0 or timeout_s <= 0:
             raise ValueError(f"api backend: concurrency >= 1, max_retries >= 0, timeout_s > 0 expected "
                              f"(got {concurrency}, {max_retries}, {timeout_s})")
@@ -88,14 +95,21 @@ class APIBackend(Backend):
         self.api_key_env = api_key_env
         self.chat_template_kwargs = chat_template_kwargs or {}
         self.backoff_s = backoff_s
+        self.check_models = check_models
+        self._checked = False
+        self._warned: set[tuple[str, str]] = set()
 
     def settings(self) -> dict[str, Any]:
         return {"backend": self.name, "base_url": self.base_url, "model": self.model, "adapters": self.adapters,
                 "concurrency": self.concurrency, "timeout_s": self.timeout_s, "max_retries": self.max_retries,
-                "api_key_env": self.api_key_env, "chat_template_kwargs": self.chat_template_kwargs}
+                "api_key_env": self.api_key_env, "chat_template_kwargs": self.chat_template_kwargs,
+                "check_models": self.check_models}
 
     def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
         served = [self._served_name(r.adapter) for r in requests]
+        if self.check_models and not self._checked:
+            self.verify_served_names(sorted(set(served)))
+            self._checked = True
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="harness-api") as pool:
             futures: dict[Future[Generation], int] = {}
             try:
@@ -117,11 +131,35 @@ class APIBackend(Backend):
             raise ValueError(f"request names adapter {adapter!r}, but only {sorted(self.adapters)} were given")
         return self.adapters[adapter]
 
+    def verify_served_names(self, names: Sequence[str]) -> None:
+        """ModelError unless every name is listed by `GET /v1/models`, naming what the server does serve."""
+        url = f"{self.base_url}/models"
+        try:
+            listing = self._request("/models", None, names[0] if names else self.model)
+        except APIError as err:
+            raise ModelError(f"{url}: cannot list the served models ({err}); if the server has no /v1/models, "
+                             f"pass --skip-model-check") from None
+        data = listing.get("data") if isinstance(listing, dict) else None
+        if not isinstance(data, list):
+            raise ModelError(f"{url}: reply has no 'data' list of models; pass --skip-model-check if the server "
+                             f"does not implement it")
+        available = [str(m.get("id")) for m in data if isinstance(m, dict)]
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise ModelError(f"{url}: the server does not serve {', '.join(map(repr, unknown))}; it serves: "
+                             f"{', '.join(available) or 'nothing'} (check --model/--adapter, or pass "
+                             f"--skip-model-check if its list is incomplete)")
+
     def _complete(self, model: str, messages: Sequence[Message], sampling: Sampling) -> Generation:
         body = request_body(model, messages, sampling, self.chat_template_kwargs)
         started = time.perf_counter()
-        reply = self._post("/chat/completions", body, model)
+        reply = self._request("/chat/completions", body, model)
         seconds = time.perf_counter() - started
+        answered_by = reply.get("model") if isinstance(reply, dict) else None
+        if isinstance(answered_by, str) and answered_by != model and (model, answered_by) not in self._warned:
+            self._warned.add((model, answered_by))
+            log.warning("%s asked for model %r but the reply names %r: the outputs may come from another model",
+                        self.base_url, model, answered_by)
         try:
             text = reply["choices"][0]["message"]["content"] or ""
         except (KeyError, IndexError, TypeError):
@@ -131,12 +169,14 @@ class APIBackend(Backend):
         return Generation(text, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
                           seconds)
 
-    def _post(self, path: str, body: dict[str, Any], model: str) -> dict[str, Any]:
+    def _request(self, path: str, body: dict[str, Any] | None, model: str) -> dict[str, Any]:
+        """POST `body` (GET when None) with retries; the decoded JSON reply."""
         url = self.base_url + path
-        data = json.dumps(body).encode()
+        data = json.dumps(body).encode() if body is not None else None
         attempt = 0
         while True:
-            request = urllib.request.Request(url, data=data, method="POST", headers=self._headers())
+            request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST",
+                                             headers=self._headers())
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                     return json.loads(response.read())
@@ -216,13 +256,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="retries on 429/5xx/timeouts/connection errors, exponential backoff (default 5)")
     group.add_argument("--api-key-env", default="OPENAI_API_KEY",
                        help="environment variable holding the API key (default OPENAI_API_KEY); never recorded")
+    group.add_argument("--skip-model-check", action="store_true",
+                       help="do not check --model/--adapter names against GET /v1/models (servers without it)")
 
 
 def backend_options(args: argparse.Namespace) -> dict[str, Any]:
     """What `--backend api` passes to APIBackend; no secrets (the key stays in the environment)."""
     return {"base_url": normalize_base_url(args.base_url), "concurrency": args.concurrency,
             "timeout_s": args.timeout, "max_retries": args.max_retries, "api_key_env": args.api_key_env,
-            "chat_template_kwargs": getattr(args, "chat_template_kwargs", None) or {}}
+            "chat_template_kwargs": getattr(args, "chat_template_kwargs", None) or {},
+            "check_models": not args.skip_model_check}
 
 
 def resolve(model: str | None, base_url: str | None, adapters: Sequence[str]) -> tuple[ModelRef, list[AdapterRef]]:
