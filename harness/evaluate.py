@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from harness.backends import Backend, get_backend
 from harness.benchmarks.base import Benchmark
+from harness.errors import ConfigError, DataError
 from harness.models import AdapterRef, ModelRef
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import environment, now_iso
@@ -111,7 +112,11 @@ def prompt_hash(messages: Sequence[dict[str, str]]) -> str:
 def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: GenerationCache, *,
         limit: int | None = None, backend_factory: Callable[[], Backend] | None = None) -> list[tuple[Path, RunSummary]]:
     """Generate, score and write one run directory per variant (out_dir/<variant>)."""
+    if limit is not None and limit < 1:
+        raise ConfigError(f"--limit {limit}: expected a positive number of examples")
     examples = benchmark.examples()[:limit] if limit else benchmark.examples()
+    if not examples:
+        raise DataError(f"{benchmark.name}: no examples to evaluate (options {benchmark.options})")
     generations = generate(benchmark, examples, spec, cache, backend_factory=backend_factory)
     # What every variant shares, computed once: hashing the data and asking git are I/O.
     shared = {

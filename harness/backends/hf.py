@@ -9,6 +9,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
 from harness.backends.base import Backend
+from harness.backends.precision import resolve_precision
 from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
@@ -33,14 +34,15 @@ def render_prompt(tokenizer: PreTrainedTokenizerBase, messages: Sequence[Message
 class HFBackend(Backend):
     name = "hf"
 
-    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, precision: str = "bf16",
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, precision: str = "auto",
                  batch_size: int = 8, device: str | None = None,
                  chat_template_kwargs: dict[str, Any] | None = None):
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        precision = resolve_precision(precision, cuda=self.device.startswith("cuda"))
         if precision not in DTYPES:
-            raise ValueError(f"precision {precision!r}: expected one of {', '.join(DTYPES)}")
+            raise ValueError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
         self.precision = precision
         self.batch_size = batch_size
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.chat_template_kwargs = chat_template_kwargs or {}
         self.tokenizer = load_tokenizer(model)
         self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=DTYPES[precision]).to(self.device)

@@ -13,13 +13,22 @@ from harness.types import Example, Message
 
 
 
-def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...]], suffix: str) -> Path:
-    """The file holding `split` in a data folder: one of its known names, else `<split><suffix>`."""
+def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...]], suffix: str,
+                    label: str | None = None) -> Path:
+    """The file holding `split` in a data folder: one of its known names, else `<split><suffix>`.
+
+    `label` names the data in errors instead of the folder (the shipped data lives in an internal cache path).
+    """
     names = known.get(split, (f"{split}{suffix}",))
     for name in names:
         if (folder / name).is_file():
             return folder / name
-    raise DataError(f"{folder}: split {split!r} needs one of {', '.join(names)} there")
+    available = sorted(s for s, files in known.items() if any((folder / f).is_file() for f in files))
+    available += sorted(p.name[: -len(suffix)] for p in folder.glob(f"*{suffix}")
+                        if not any(p.name in files for files in known.values()) and p.name != "tables.json")
+    where = label or str(folder)
+    raise DataError(f"--split {split}: {where} has no such split (needs {' or '.join(names)}); "
+                    f"available: {', '.join(available) or 'none'}")
 
 
 class Benchmark(ABC):

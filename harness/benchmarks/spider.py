@@ -44,8 +44,9 @@ class SpiderBenchmark(Benchmark):
         """
         self._data = Path(data) if data is not None else None
         self.split = split
-        self.exclude_dbs = frozenset(exclude_dbs)
-        self.include_dbs = frozenset(include_dbs)
+        # `-O include_dbs=pets_1` (one name, no brackets) reads as a string, not a list of its letters
+        self.exclude_dbs = frozenset([exclude_dbs] if isinstance(exclude_dbs, str) else exclude_dbs)
+        self.include_dbs = frozenset([include_dbs] if isinstance(include_dbs, str) else include_dbs)
         self.timeout_s = timeout_s
         self.workers = workers
         self.sql_only = sql_only
@@ -70,13 +71,14 @@ class SpiderBenchmark(Benchmark):
 
     @cached_property
     def split_file(self) -> Path:
-        return _split_file(self.root, self.split)
+        return _split_file(self.root, self.split, None if self._data else "the shipped mini Spider")
 
     @cached_property
     def _examples(self) -> list[Example]:
         from harness.sql.hardness import hardness
 
         rows = _read_json_list(self.split_file)
+        self._check_db_names(rows)
         examples = []
         for position, row in enumerate(rows):
             for key in ("db_id", "question", "query"):
@@ -97,6 +99,15 @@ class SpiderBenchmark(Benchmark):
 
     def examples(self) -> list[Example]:
         return self._examples
+
+    def _check_db_names(self, rows: list[dict[str, Any]]) -> None:
+        """A misspelled include_dbs/exclude_dbs name is an error, not a silently empty or unfiltered run."""
+        known = sorted({row["db_id"] for row in rows if isinstance(row, dict) and isinstance(row.get("db_id"), str)})
+        for option, names in (("include_dbs", self.include_dbs), ("exclude_dbs", self.exclude_dbs)):
+            unknown = sorted(names - set(known))
+            if unknown:
+                raise DataError(f"-O {option}: no database {', '.join(unknown)} in split {self.split!r}; "
+                                f"known: {', '.join(known)}")
 
     def messages(self, example: Example) -> list[Message]:
         user = self.user_template.format(schema=self.schema(example.inputs["db_id"]),
@@ -184,10 +195,10 @@ def compact_schema(db_path: Path) -> str:
         con.close()
 
 
-def _split_file(root: Path, split: str) -> Path:
+def _split_file(root: Path, split: str, label: str | None = None) -> Path:
     if not root.is_dir():
         raise DataError(f"--data {root}: no such folder (expected a Spider-layout folder with database/)")
-    return find_split_file(root, split, SPLIT_FILES, ".json")
+    return find_split_file(root, split, SPLIT_FILES, ".json", label)
 
 
 def _read_json_list(path: Path) -> list[dict[str, Any]]:

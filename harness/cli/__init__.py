@@ -13,11 +13,23 @@ COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "pari
 console = Console(stderr=True, soft_wrap=True)
 
 
+def show_defaults(parser: argparse.ArgumentParser) -> None:
+    """Append `(default: X)` to every option whose default its help text does not already state."""
+    for action in parser._actions:
+        default = action.default
+        if (not action.option_strings or default is None or default is False or default == [] or default == {}
+                or default == argparse.SUPPRESS or "default" in (action.help or "")):
+            continue
+        action.help = f"{action.help or ''} (default: %(default)s)".lstrip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.split(":")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"harness.cli.{name}").add_parser(sub)
+    for command in sub.choices.values():
+        show_defaults(command)
     return parser
 
 

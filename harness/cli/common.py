@@ -18,11 +18,21 @@ def add_benchmark_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("benchmark", choices=sorted(BENCHMARKS))
     parser.add_argument("--data", help="benchmark data (default: the small benchmark the project ships)")
     parser.add_argument("--split", default=None, help="split to evaluate (default: the benchmark's test split)")
-    parser.add_argument("--limit", type=int, help="only the first N examples")
+    parser.add_argument("--limit", type=positive_int, help="only the first N examples (N >= 1)")
     parser.add_argument("--out", help="run directory (default: runs/<benchmark>-<time>)")
     parser.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE", type=_key_value,
                         help="benchmark option, value in YAML syntax; e.g. -O include_dbs=[concert,shop] "
                              "-O timeout_s=10 (repeatable)")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: expected a positive integer")
+    return value
 
 
 def _key_value(text: str) -> tuple[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.backends.precision import PRECISIONS, resolve_precision
 from harness.benchmarks import BENCHMARKS
 
 BACKEND_CHOICES = ("hf", "vllm", "api")
@@ -69,7 +70,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="LoRA adapter folder; NAME is also its served name for the api backend (repeatable)")
     p.add_argument("--backends", default="hf,vllm", help="two of hf, vllm, api, comma-separated (default hf,vllm)")
     p.add_argument("--api-model", help="served name of the base model for the api backend (default: --model)")
-    p.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "fp32"], help="hf and vllm (default bf16)")
+    p.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="hf and vllm; auto = bf16 on a GPU or a CPU with AVX-512 BF16/AMX, else fp32 (default: auto)")
     p.add_argument("--batch-size", type=int, default=8, help="hf backend batch size (default 8)")
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--seed", type=int, default=0)
@@ -135,6 +137,7 @@ def _backend_options(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 
     if backend == "api":
         return api.backend_options(args)
+    args.precision = resolve_precision(args.precision)
     if backend == "vllm":
         return vllm.backend_options(args)
     return {"precision": args.precision, "batch_size": args.batch_size, "chat_template_kwargs": args.chat_template_kwargs}

@@ -5,6 +5,7 @@ import argparse
 import json
 
 from harness.backends import api, vllm  # argument helpers only: neither imports vllm or torch here
+from harness.backends.precision import PRECISIONS
 from harness.cli.common import add_benchmark_args, benchmark_options, default_out, print_summaries
 
 
@@ -17,7 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "(api backend: the served NAME, or NAME=DIR to record the local copy's hash)")
     p.add_argument("--backend", default="hf", choices=["hf", "vllm", "api"],
                    help="generation backend: hf = transformers (default), vllm (GPU), api (OpenAI-compatible server)")
-    p.add_argument("--precision", default="bf16", choices=["bf16", "fp16", "fp32"])
+    p.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="auto = bf16 on a GPU or a CPU with AVX-512 BF16/AMX, else fp32 (faster there); "
+                        "recorded, part of the cache key (default: auto)")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
@@ -38,7 +41,11 @@ def main(args: argparse.Namespace) -> int:
     from harness.runs.cache import GenerationCache
     from harness.types import Sampling
 
+    from harness.backends.precision import resolve_precision
+
     benchmark = get_benchmark(args.benchmark, **benchmark_options(args))
+    if args.backend != "api":
+        args.precision = resolve_precision(args.precision)
     if args.backend == "api":
         model, adapters = api.resolve(args.model, args.base_url, args.adapter)
         options = api.backend_options(args)
