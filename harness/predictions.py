@@ -8,6 +8,7 @@ from pathlib import Path
 from harness.errors import DataError
 
 _DB_SUFFIX = re.compile(r"\t[A-Za-z0-9_]+\s*$")
+BIRD_SEPARATOR = "\t----- bird -----\t"
 
 
 def is_jsonl(path: str | Path) -> bool:
@@ -24,6 +25,7 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
     """Predictions aligned with the split's first `n_examples` examples.
 
     JSONL: objects with `index` and `prediction` (or `raw_output`, as in our records.jsonl), any order.
+    BIRD's official JSON: one object ``{"0": "SQL\\t----- bird -----\\tdb_id", ...}``, keys the example indices.
     Plain text: line i is example i; a trailing `\\t<db_id>` is dropped (the official evaluator's `SQL\\tdb_id`
     lines), while a tab inside the SQL (a string literal) is kept.
     Every example must have a prediction: a gap is an error, not a silent zero. Predictions beyond the
@@ -35,7 +37,13 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"--predictions {path}: cannot read ({err})") from None
     jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
-    found = _read_jsonl(path, lines) if jsonl else {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
+    bird = None if jsonl else _bird_json(path, "\n".join(lines))
+    if bird is not None:
+        found = bird
+    elif jsonl:
+        found = _read_jsonl(path, lines)
+    else:
+        found = {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
     extra = sorted(i for i in found if i >= n_examples)
     if extra and not allow_extra:
         raise DataError(f"{path}: {len(extra)} predictions beyond the {n_examples} examples of the split "
@@ -46,6 +54,29 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
         raise DataError(f"{path}: no prediction for {len(missing)} of {n_examples} examples (index {shown}); "
                         f"pass --limit to score only the first examples")
     return [found[i] for i in range(n_examples)]
+
+
+def _bird_json(path: Path, text: str) -> dict[int, str] | None:
+    """BIRD's official prediction JSON read as its scripts read it (the SQL before the separator; a value
+    without one is the whole SQL, stripped; a non-string is no SQL), or None if the file is not one."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or "index" in data:
+        return None
+    found: dict[int, str] = {}
+    for key, value in data.items():
+        if not key.strip().isdigit():
+            raise DataError(f"{path}: key {key!r}: BIRD prediction keys must be example indices (\"0\", \"1\", ...)")
+        if not isinstance(value, str):
+            found[int(key)] = ""
+            continue
+        parts = value.split(BIRD_SEPARATOR)
+        found[int(key)] = parts[0] if len(parts) == 2 else value.strip()
+    return found
 
 
 def _looks_like_our_jsonl(first_line: str) -> bool:

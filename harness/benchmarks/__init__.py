@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, str] = {
     "spider": "harness.benchmarks.spider:SpiderBenchmark",
     "sql2text": "harness.benchmarks.sql2text:Sql2TextBenchmark",
     "extraction": "harness.benchmarks.extraction:ExtractionBenchmark",
+    "bird": "harness.benchmarks.bird:BirdBenchmark",
 }
 
 

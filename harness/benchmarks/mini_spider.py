@@ -44,7 +44,7 @@ def build(dest: str | Path, source: str | Path | None = None) -> Path:
     source, dest = Path(source or MINI_SPIDER_DIR), Path(dest)
     scripts = _scripts(source)
     for db_id, script in scripts.items():
-        _build_database(script, dest / "database" / db_id / f"{db_id}.sqlite")
+        build_database(script, dest / "database" / db_id / f"{db_id}.sqlite")
     for split in SPLITS:
         path = source / f"{split}.json"
         examples = _load_split(path, set(scripts))
@@ -146,7 +146,7 @@ def _db_path(root: Path, db_id: str) -> Path:
     return root / "database" / db_id / f"{db_id}.sqlite"
 
 
-def _build_database(script: Path, target: Path) -> None:
+def build_database(script: Path, target: Path) -> None:
     """Run ``script`` in memory statement by statement (to report the failing line), then write a compact,
     byte-reproducible file with VACUUM INTO."""
     conn = sqlite3.connect(":memory:")

@@ -11,7 +11,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_benchmark_args(p)
     p.add_argument("--predictions", required=True,
                    help="JSONL with index+prediction (model outputs: SQL is extracted), or one prediction per line "
-                        "(spider: official format, SQL run as given)")
+                        "(spider: official format; bird: the official JSON; SQL run as given)")
     p.add_argument("--name", default="predictions", help="variant name shown in tables")
     p.set_defaults(func=main)
 
@@ -25,7 +25,7 @@ def main(args: argparse.Namespace) -> int:
     from harness.runs.records import summarize, write_run
 
     options = benchmark_options(args)
-    if args.benchmark == "spider" and "sql_only" not in options and not is_jsonl(args.predictions):
+    if args.benchmark in ("spider", "bird") and "sql_only" not in options and not is_jsonl(args.predictions):
         options["sql_only"] = True  # official-format lines are SQL: run them as given, as the official evaluator does
     benchmark = get_benchmark(args.benchmark, **options)
     examples = benchmark.examples()[: args.limit] if args.limit else benchmark.examples()

@@ -11,6 +11,10 @@ one whose text equals the gold's is correct without running it again. SQL that c
 reads the clock (:func:`is_volatile`) is neither merged nor cached: it runs once per prediction, gold
 included, as in the official evaluator.
 
+With ``comparison="set"`` (BIRD's official EX) SQL runs exactly as given, rows are fetched distinct,
+results match when they are equal as sets, and each verdict also carries BIRD's Soft-F1
+(:mod:`harness.metrics.bird`); grouping, caching, the sandbox and the pool are the same.
+
 Differences from the official evaluator (no verdict differs on valid inputs): a failing gold query gives
 ``gold_error`` for its items instead of aborting the run; queries are sandboxed and time-limited (the
 official asyncio timeout never fires for a blocking sqlite call), and a query that timed out is not run
@@ -27,13 +31,15 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from harness.metrics.bird import sets_match, soft_f1
 from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match, squeeze_whitespace
 from harness.sql.sandbox import QueryResult, execute, open_readonly
 
 VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "no_sql", "gold_error")
+COMPARISONS = ("test_suite", "set")  # Spider's official bags with column permutations; BIRD's sets
 _POOL_MIN_UNITS = 300        # fewer distinct predictions than this: score in this process
 _TASKS_PER_WORKER = 4        # split big databases so that workers finish together
 _MIN_TASK_UNITS = 32
@@ -58,10 +64,12 @@ class ExecVerdict:
     verdict: str             # "correct" | "wrong_result" | "execution_error" | "timeout" | "no_sql" | "gold_error"
     error: str | None
     seconds: float           # time the prediction's execution took (measured once per distinct query and file)
+    soft_f1: float | None = None   # BIRD's Soft-F1 (comparison="set" only; 0 unless both queries ran)
 
 
 _NO_SQL = ExecVerdict("no_sql", "no SQL in the model output", 0.0)
-_Outcome = tuple[str, str | None, float]     # verdict, error, seconds: what a worker sends back per prediction
+# verdict, error, seconds, soft-F1: what a worker sends back per prediction
+_Outcome = tuple[str, str | None, float, float | None]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class _Task:
     groups: tuple[tuple[str, bool, tuple[str, ...]], ...]    # (gold, order matters, distinct predictions)
     timeout_s: float
     max_rows: int
+    comparison: str
 
 
 def database_files(db_dir: str | Path, db_id: str) -> tuple[Path, ...]:
@@ -99,10 +108,11 @@ class _Executor:
     Volatile SQL (:func:`is_volatile`) runs every time it is asked for, as the official evaluator does.
     """
 
-    def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int) -> None:
+    def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int, distinct: bool = False) -> None:
         self.files = files
         self.timeout_s = timeout_s
         self.max_rows = max_rows
+        self.distinct = distinct
         self.conns = [open_readonly(path) for path in files]
         self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
         self.cached_rows = 0
@@ -114,7 +124,8 @@ class _Executor:
         if hit is not None:
             return hit
         start = time.perf_counter()
-        result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows)
+        result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
+                         distinct=self.distinct)
         entry = (result, time.perf_counter() - start)
         n_rows = len(result.rows or ())
         if self.cached_rows + n_rows <= _CACHE_ROWS and not is_volatile(sql):
@@ -142,25 +153,33 @@ def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] |
 
 def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, float]], ordered: bool,
            pred_sql: str) -> _Outcome:
+    as_sets = ex.distinct
+    failed = 0.0 if as_sets else None
     if pred_sql == gold_sql and not is_volatile(gold_sql):
-        # Same deterministic SQL on the same files: same rows, and results_match(x, x) always holds.
-        return "correct", None, sum(seconds for _, seconds in gold_runs)
+        # Same deterministic SQL on the same files: same rows; both comparisons hold and Soft-F1 is 1.
+        return "correct", None, sum(seconds for _, seconds in gold_runs), 1.0 if as_sets else None
     total = 0.0
+    f1 = failed
     for index, (gold, _) in enumerate(gold_runs):
         result, seconds = ex.run(index, pred_sql)
         total += seconds
         if result.timed_out:
-            return "timeout", result.error, total
+            return "timeout", result.error, total, failed
         if result.rows is None:
-            return "execution_error", result.error, total
-        if result.truncated or not results_match(gold.rows, result.rows, order_matters=ordered):
-            return "wrong_result", None, total
-    return "correct", None, total
+            return "execution_error", result.error, total, failed
+        if as_sets:
+            f1 = 0.0 if result.truncated else soft_f1(gold.rows, result.rows)
+            same = not result.truncated and sets_match(gold.rows, result.rows)
+        else:
+            same = not result.truncated and results_match(gold.rows, result.rows, order_matters=ordered)
+        if not same:
+            return "wrong_result", None, total, f1
+    return "correct", None, total, f1
 
 
 def _score_task(task: _Task) -> list[_Outcome]:
     """Outcomes of the task's predictions, group by group, in order."""
-    ex = _Executor(task.files, task.timeout_s, task.max_rows)
+    ex = _Executor(task.files, task.timeout_s, task.max_rows, distinct=task.comparison == "set")
     try:
         out: list[_Outcome] = []
         for gold_sql, ordered, preds in task.groups:
@@ -169,7 +188,7 @@ def _score_task(task: _Task) -> list[_Outcome]:
             for pred_sql in preds:
                 gold_runs = _run_gold(ex, gold_sql) if volatile else shared
                 if isinstance(gold_runs, str):
-                    out.append(("gold_error", gold_runs, 0.0))
+                    out.append(("gold_error", gold_runs, 0.0, 0.0 if ex.distinct else None))
                 else:
                     out.append(_judge(ex, gold_sql, gold_runs, ordered, pred_sql))
         return out
@@ -181,17 +200,18 @@ def _score_task(task: _Task) -> list[_Outcome]:
 _Plan = dict[str, dict[tuple[str, bool], dict[object, tuple[str, list[int]]]]]
 
 
-def _plan(items: Sequence[ExecItem], keep_distinct: bool) -> tuple[_Plan, list[int]]:
+def _plan(items: Sequence[ExecItem], keep_distinct: bool, comparison: str) -> tuple[_Plan, list[int]]:
     """Group scorable items by database and gold, merging identical deterministic predictions; also
     return the indices of items without SQL."""
     memo: dict[str, tuple[str, bool, bool]] = {}
+    as_sets = comparison == "set"
 
     def post(sql: str) -> tuple[str, bool, bool]:
         """Squeezed post-processed SQL, the official row-order rule (read before squeezing), volatility."""
         if sql not in memo:
-            official = postprocess_for_exec(sql, keep_distinct=keep_distinct)
+            official = sql if as_sets else postprocess_for_exec(sql, keep_distinct=keep_distinct)
             squeezed = squeeze_whitespace(official)
-            memo[sql] = squeezed, order_matters(official), is_volatile(squeezed)
+            memo[sql] = squeezed, not as_sets and order_matters(official), is_volatile(squeezed)
         return memo[sql]
 
     plan: _Plan = {}
@@ -208,7 +228,7 @@ def _plan(items: Sequence[ExecItem], keep_distinct: bool) -> tuple[_Plan, list[i
 
 
 def _tasks(plan: _Plan, files: dict[str, tuple[Path, ...]], max_units: int, timeout_s: float,
-           max_rows: int) -> list[tuple[_Task, list[list[int]]]]:
+           max_rows: int, comparison: str) -> list[tuple[_Task, list[list[int]]]]:
     """Tasks of whole gold groups of one database, at most ``max_units`` predictions each unless one
     group is larger; each with the item indices behind each of its predictions. Largest first."""
     tasks = []
@@ -217,39 +237,45 @@ def _tasks(plan: _Plan, files: dict[str, tuple[Path, ...]], max_units: int, time
         owners: list[list[int]] = []
         for (gold_sql, ordered), units in by_gold.items():
             if groups and len(owners) + len(units) > max_units:
-                tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
+                tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows, comparison), owners))
                 groups, owners = [], []
             groups.append((gold_sql, ordered, tuple(pred for pred, _ in units.values())))
             owners += [indices for _, indices in units.values()]
-        tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows), owners))
+        tasks.append((_Task(files[db_id], tuple(groups), timeout_s, max_rows, comparison), owners))
     return sorted(tasks, key=lambda task: -len(task[1]))
 
 
 def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: int | None = None,
                     timeout_s: float = 30.0, keep_distinct: bool = False,
-                    on_done: Callable[[int], None] | None = None, max_rows: int = 100_000) -> list[ExecVerdict]:
+                    on_done: Callable[[int], None] | None = None, max_rows: int = 100_000,
+                    comparison: str = "test_suite") -> list[ExecVerdict]:
     """Score predictions by execution; verdicts come back in input order.
+
+    ``comparison``: "test_suite" (Spider's official semantics) or "set" (BIRD's; ``keep_distinct`` unused).
 
     ``workers`` defaults to ``os.cpu_count()``; 1 runs in this process, as does any input with fewer than
     ``_POOL_MIN_UNITS`` distinct (database, gold, prediction) triples, where starting processes costs more
     than it saves. ``on_done(n)`` is called with the number of items just finished (n >= 1) as work completes.
     """
+    if comparison not in COMPARISONS:
+        raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}, not {comparison!r}")
     files = {db_id: database_files(db_dir, db_id) for db_id in sorted({it.db_id for it in items})}
     verdicts: list[ExecVerdict | None] = [None] * len(items)
-    plan, no_sql = _plan(items, keep_distinct)
+    plan, no_sql = _plan(items, keep_distinct, comparison)
+    no_sql_verdict = _NO_SQL if comparison == "test_suite" else replace(_NO_SQL, soft_f1=0.0)
     for index in no_sql:
-        verdicts[index] = _NO_SQL
+        verdicts[index] = no_sql_verdict
     if on_done and no_sql:
         on_done(len(no_sql))
 
     n_units = sum(len(units) for by_gold in plan.values() for units in by_gold.values())
     n_workers = 1 if n_units < _POOL_MIN_UNITS else max(1, workers or os.cpu_count() or 1)
     max_units = n_units if n_workers == 1 else max(_MIN_TASK_UNITS, n_units // (n_workers * _TASKS_PER_WORKER))
-    tasks = _tasks(plan, files, max_units, timeout_s, max_rows)
+    tasks = _tasks(plan, files, max_units, timeout_s, max_rows, comparison)
 
     def collect(owners: list[list[int]], outcomes: list[_Outcome]) -> None:
-        for indices, (verdict, error, seconds) in zip(owners, outcomes, strict=True):
-            shared = ExecVerdict(verdict, error, seconds)
+        for indices, outcome in zip(owners, outcomes, strict=True):
+            shared = ExecVerdict(*outcome)
             for index in indices:
                 verdicts[index] = shared
         if on_done:

@@ -21,6 +21,7 @@ _ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite
 _DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer",
                                "sqlite_dbpage", "zipfile", "fsdir"})
 _PROGRESS_EVERY_N_OPS = 1_000
+_FETCH_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,13 @@ def open_readonly(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def execute(conn: sqlite3.Connection, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
-    """Run one statement on a connection from :func:`open_readonly`; SQL problems come back as errors."""
+def execute(conn: sqlite3.Connection, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000,
+            distinct: bool = False) -> QueryResult:
+    """Run one statement on a connection from :func:`open_readonly`; SQL problems come back as errors.
+
+    ``distinct``: drop repeated rows while fetching (first occurrences, in order), so that ``max_rows`` caps
+    distinct rows: set semantics can then accept a query whose many rows repeat a few values.
+    """
     deadline = time.monotonic() + timeout_s
     expired = False
 
@@ -67,7 +73,8 @@ def execute(conn: sqlite3.Connection, sql: str, *, timeout_s: float = 30.0, max_
     conn.set_progress_handler(check_deadline, _PROGRESS_EVERY_N_OPS)
     cursor = conn.cursor()
     try:
-        rows = cursor.execute(sql).fetchmany(max_rows + 1)
+        cursor.execute(sql)
+        rows = _fetch_distinct(cursor, max_rows) if distinct else cursor.fetchmany(max_rows + 1)
     except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError) as exc:
         if expired:
             return QueryResult(rows=None, error=f"timed out after {timeout_s:g}s", timed_out=True)
@@ -78,6 +85,17 @@ def execute(conn: sqlite3.Connection, sql: str, *, timeout_s: float = 30.0, max_
     if len(rows) > max_rows:
         return QueryResult(rows=rows[:max_rows], truncated=True)
     return QueryResult(rows=rows)
+
+
+def _fetch_distinct(cursor: sqlite3.Cursor, max_rows: int) -> list[tuple]:
+    """Distinct rows in order of first occurrence, at most ``max_rows + 1`` of them."""
+    seen: dict[tuple, None] = {}
+    while len(seen) <= max_rows:
+        chunk = cursor.fetchmany(_FETCH_CHUNK)
+        if not chunk:
+            break
+        seen.update(dict.fromkeys(chunk))
+    return list(seen)[: max_rows + 1]
 
 
 def run_query(db_path: str | Path, sql: str, *, timeout_s: float = 30.0, max_rows: int = 100_000) -> QueryResult:
