@@ -16,6 +16,7 @@ from harness.models import AdapterRef, ModelRef
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import environment, now_iso
 from harness.runs.records import RunSummary, summarize, write_run
+from harness.trust import runs as trust
 from harness.types import Example, Generation, GenerationRequest, Sampling
 
 BASE = "base"
@@ -110,10 +111,12 @@ def prompt_hash(messages: Sequence[dict[str, str]]) -> str:
 
 
 def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: GenerationCache, *,
-        limit: int | None = None, backend_factory: Callable[[], Backend] | None = None) -> list[tuple[Path, RunSummary]]:
-    """Generate, score and write one run directory per variant (out_dir/<variant>)."""
+        limit: int | None = None, backend_factory: Callable[[], Backend] | None = None,
+        trust_options: trust.TrustOptions = trust.TrustOptions()) -> list[tuple[Path, RunSummary]]:
+    """Generate, score and write one run directory per variant (out_dir/<variant>), each with its trust notes."""
     if limit is not None and limit < 1:
         raise ConfigError(f"--limit {limit}: expected a positive number of examples")
+    trust.check_adapters(spec.adapters)
     examples = benchmark.examples()[:limit] if limit else benchmark.examples()
     if not examples:
         raise DataError(f"{benchmark.name}: no examples to evaluate (options {benchmark.options})")
@@ -125,6 +128,8 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         "sampling": spec.sampling.as_dict(), "generation": {"backend": spec.backend, **spec.backend_options},
         **environment(),
     }
+    audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
+    base_outputs = [g.text for g in generations[BASE]]
     results = []
     for name, adapter in spec.variants():
         gens = generations[name]
@@ -132,6 +137,8 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         for record, g in zip(records, gens):
             record.update(prompt_tokens=g.prompt_tokens, completion_tokens=g.completion_tokens, gen_seconds=g.seconds)
         manifest = {**shared, "adapter": adapter.identity if adapter else None, "created": now_iso()}
-        summary = summarize(benchmark, name, records, manifest, extra=benchmark.summary_extra())
+        notes = trust.variant_notes(benchmark, examples, records, [g.text for g in gens], base_outputs, adapter,
+                                    audit, trust_options)
+        summary = summarize(benchmark, name, records, manifest, extra={**benchmark.summary_extra(), "trust": notes})
         results.append((write_run(Path(out_dir) / name, records, summary), summary))
     return results

@@ -10,7 +10,8 @@ A gates file (TOML or YAML) lists gates; relative paths are relative to the file
     min_delta = -0.02                     # run - baseline >= -0.02
     no_significant_drop = true            # fail on a drop with McNemar p < 0.05 (binary) / CI below 0
 
-Conditions: `min_value` (absolute floor, no baseline needed), `min_delta`, `max_delta`, `no_significant_drop`
+Conditions: `min_value` (absolute floor, no baseline needed), `max_contamination` (evaluation examples the
+run's adapter saw in training, from its manifest; no baseline needed), `min_delta`, `max_delta`, `no_significant_drop`
 and `max_flips` (examples whose binary metric changed either way; 0 makes a golden-results check).
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.report.compare import Comparison, IncomparableRuns, LoadedRun, compare_runs, flips_text, format_ci
+from harness.trust.runs import contamination_failures
 
 # Floating-point slack: a mean recomputed from the same records may differ in the last bit.
 EPS = 1e-12
@@ -44,6 +46,7 @@ class Gate:
     max_delta: float | None = None
     no_significant_drop: bool = False
     max_flips: int | None = None
+    max_contamination: int | None = None  # evaluation examples the run's adapter was trained on (any overlap kind)
     confidence: float = 0.95
     force: bool = False  # compare even when data/limit/prompt differ
     source: str = ""  # where the gate was defined, for messages
@@ -51,8 +54,9 @@ class Gate:
     def __post_init__(self) -> None:
         where = self.source or "gate"
         needing = [k for k in _NEEDS_BASELINE if getattr(self, k) is not None and getattr(self, k) is not False]
-        if not needing and self.min_value is None:
-            raise GateError(f"{where}: no condition; set one of min_value, {', '.join(_NEEDS_BASELINE)}")
+        if not needing and self.min_value is None and self.max_contamination is None:
+            raise GateError(f"{where}: no condition; set one of min_value, max_contamination, "
+                            f"{', '.join(_NEEDS_BASELINE)}")
         if needing and self.baseline is None:
             raise GateError(f"{where}: {', '.join(needing)} compare against a baseline; set `baseline` to a run directory")
         if not 0.0 < self.confidence < 1.0:
@@ -128,6 +132,8 @@ def evaluate_gate(gate: Gate, *, n_resamples: int = 1000, seed: int = 0) -> Gate
     value = run.summary.metrics[metric].value
     if gate.min_value is not None and value < gate.min_value - EPS:
         result.failures.append(f"{metric} {value:.4f} < min_value {gate.min_value}")
+    if gate.max_contamination is not None:
+        result.failures += contamination_failures(run.summary.extra.get("trust", {}), gate.max_contamination)
     if gate.baseline is None:
         return result
     try:
@@ -197,7 +203,7 @@ def _read_table(path: Path) -> dict[str, Any]:
 _TYPES: dict[str, tuple[type, ...]] = {
     "run": (str,), "baseline": (str,), "metric": (str,), "benchmark": (str,), "name": (str,),
     "min_value": (int, float), "min_delta": (int, float), "max_delta": (int, float),
-    "no_significant_drop": (bool,), "max_flips": (int,), "confidence": (float,), "force": (bool,),
+    "no_significant_drop": (bool,), "max_flips": (int,), "max_contamination": (int,), "confidence": (float,), "force": (bool,),
 }
 
 

@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
-COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity")
+COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity", "audit", "contamination")
 
 console = Console(stderr=True, soft_wrap=True)
 

@@ -52,6 +52,20 @@ def benchmark_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+def pop_trust_options(options: dict[str, Any], same_as_base_threshold: float | None = None) -> Any:
+    """Take `-O exclude_ambiguous=...` out of the benchmark options: it is the trust checks' option."""
+    from harness.trust.runs import TrustOptions
+
+    exclude = options.pop("exclude_ambiguous", False)
+    if not isinstance(exclude, bool):
+        raise ValueError(f"-O exclude_ambiguous={exclude!r}: expected true or false")
+    if same_as_base_threshold is None:
+        return TrustOptions(exclude_ambiguous=exclude)
+    if not 0.0 < same_as_base_threshold <= 1.0:
+        raise ValueError(f"--same-as-base-threshold {same_as_base_threshold}: expected a fraction in (0, 1]")
+    return TrustOptions(exclude_ambiguous=exclude, same_as_base_threshold=same_as_base_threshold)
+
+
 def default_out(args: argparse.Namespace) -> Path:
     return Path(args.out or f"runs/{args.benchmark}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
 
@@ -83,6 +97,20 @@ def print_summaries(results: Sequence[tuple[Path, RunSummary]], console: Console
     for path, s in results:
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(s.verdicts.items()))
         console.print(f"{s.variant}: {verdicts + '; ' if verdicts else ''}records in {path}")
+    _print_trust(results, console)
+
+
+def _print_trust(results: Sequence[tuple[Path, RunSummary]], console: Console) -> None:
+    from rich.markup import escape
+
+    from harness.trust.runs import lines
+
+    audit = results[0][1].extra.get("trust", {}).get("audit")
+    if audit:
+        console.print(f"gold audit: {escape(audit['sentence'])} (harness audit {results[0][1].benchmark} lists them)")
+    for _, s in results:
+        for level, text in lines(s.variant, s.extra.get("trust", {})):
+            console.print(f"[yellow]warning:[/] {escape(text)}" if level == "warn" else escape(text))
 
 
 def _with_ci(summary: RunSummary, metric: str) -> str:

@@ -10,6 +10,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("adapter", help="adapter folder (adapter_config.json + weights)")
     p.add_argument("--out", required=True, help="folder for the merged model and tokenizer")
     p.add_argument("--model", help="base model (default: the adapter's base_model_name_or_path)")
+    p.add_argument("--parity-n", type=int, default=3, metavar="N",
+                   help="check the merged model against base + adapter on N prompts of the adapter's benchmark "
+                        "and record it in the merged folder's harness_manifest.json (default 3; 0 skips)")
     p.set_defaults(func=main)
 
 
@@ -37,6 +40,33 @@ def merge_adapter(adapter: str | Path, out: str | Path, model: str | None = None
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    console = Console()
     out = merge_adapter(args.adapter, args.out, args.model)
-    Console().print(f"merged model: {out}  (score it: harness run BENCHMARK --model {out})")
+    console.print(f"merged model: {out}  (score it: harness run BENCHMARK --model {out})")
+    if args.parity_n > 0:
+        result = record_merge_parity(args.adapter, out, args.model, args.parity_n)
+        ok = result.identical == result.n
+        console.print(("" if ok else "[yellow]warning:[/] ") + result.sentence(), highlight=False)
     return 0
+
+
+def record_merge_parity(adapter: str | Path, out: Path, model: str | None, n: int):
+    """Merged vs base + adapter on the first `n` prompts of the benchmark the adapter was trained on (from its
+    harness_manifest.json; else the shipped extraction split), written to out/harness_manifest.json."""
+    import json
+
+    from harness.benchmarks import get_benchmark
+    from harness.models import resolve_adapter
+    from harness.runs.manifest import now_iso
+    from harness.trust.merged import merged_parity
+    from harness.trust.runs import ADAPTER_MANIFEST
+
+    manifest_path = Path(adapter) / ADAPTER_MANIFEST
+    trained = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    benchmark = get_benchmark(trained.get("benchmark", "extraction"))
+    prompts = [benchmark.messages(e) for e in benchmark.examples()[:n]]
+    result = merged_parity(out, adapter, prompts, base=model)
+    record = {"merged_from": {"adapter": resolve_adapter(adapter).identity, "model": model},
+              "parity": {"benchmark": benchmark.name, **result.to_json()}, "created": now_iso()}
+    (out / ADAPTER_MANIFEST).write_text(json.dumps(record, indent=1, default=str))
+    return result

@@ -78,6 +78,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--chat-template-kwargs", type=json.loads, default={})
     p.add_argument("--show", type=int, default=5, help="differences listed per variant (default 5)")
     p.add_argument("--out", help="write the full report (every difference) as JSON here")
+    p.add_argument("--merged", metavar="MERGED_DIR",
+                   help="instead of two backends: compare this merged model with --model (default: the adapter's "
+                        "base) + the one --adapter, greedy outputs and largest logit difference")
     api.add_arguments(p)
     vllm.add_arguments(p)
     p.set_defaults(func=main)
@@ -85,6 +88,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     import tempfile
+
+    if args.merged:
+        return _merged_main(args)
 
     from harness.benchmarks import get_benchmark
     from harness.evaluate import GenerationSpec, generate
@@ -113,6 +119,26 @@ def main(args: argparse.Namespace) -> int:
         Path(args.out).write_text(json.dumps({"benchmark": benchmark.name, "backends": backends,
                                               "variants": [asdict(r) for r in report]}, indent=1, ensure_ascii=False))
     return 0
+
+
+def _merged_main(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from harness.benchmarks import get_benchmark
+    from harness.trust.merged import merged_parity
+
+    if len(args.adapter) != 1:
+        raise ValueError(f"--merged compares with exactly one --adapter, got {len(args.adapter)}")
+    options: dict[str, Any] = {"data": args.data, **({"split": args.split} if args.split else {})}
+    benchmark = get_benchmark(args.benchmark, **options)
+    prompts = [benchmark.messages(e) for e in benchmark.examples()[: args.n]]
+    result = merged_parity(args.merged, _split_adapter(args.adapter[0])[1], prompts, base=args.model,
+                           max_new_tokens=args.max_new_tokens)
+    Console().print(result.sentence(), highlight=False)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"benchmark": benchmark.name, "merged": str(args.merged),
+                                              "adapter": args.adapter[0], **result.to_json()}, indent=1))
+    return 0 if result.identical == result.n else 1
 
 
 def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, list[Any]]:

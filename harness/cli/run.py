@@ -6,7 +6,7 @@ import json
 
 from harness.backends import api, vllm  # argument helpers only: neither imports vllm or torch here
 from harness.backends.precision import PRECISIONS
-from harness.cli.common import add_benchmark_args, benchmark_options, default_out, print_summaries
+from harness.cli.common import add_benchmark_args, benchmark_options, default_out, pop_trust_options, print_summaries
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--chat-template-kwargs", type=json.loads, default={},
                    help='JSON passed to the chat template, e.g. \'{"enable_thinking": false}\'')
+    p.add_argument("--same-as-base-threshold", type=float, default=0.95, metavar="F",
+                   help="flag an adapter whose outputs equal the base model's on at least this fraction (default 0.95)")
     api.add_arguments(p)
     vllm.add_arguments(p)
     p.set_defaults(func=main)
@@ -43,7 +45,9 @@ def main(args: argparse.Namespace) -> int:
 
     from harness.backends.precision import resolve_precision
 
-    benchmark = get_benchmark(args.benchmark, **benchmark_options(args))
+    options = benchmark_options(args)
+    trust_options = pop_trust_options(options, args.same_as_base_threshold)
+    benchmark = get_benchmark(args.benchmark, **options)
     if args.backend != "api":
         args.precision = resolve_precision(args.precision)
     if args.backend == "api":
@@ -60,6 +64,6 @@ def main(args: argparse.Namespace) -> int:
                           seed=args.seed),
     )
     with GenerationCache(cache_dir() / "generations.sqlite") as cache:
-        results = run(benchmark, spec, default_out(args), cache, limit=args.limit)
+        results = run(benchmark, spec, default_out(args), cache, limit=args.limit, trust_options=trust_options)
     print_summaries(results)
     return 0

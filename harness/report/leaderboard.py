@@ -108,6 +108,8 @@ def to_markdown(boards: Sequence[BenchmarkBoard]) -> str:
         rows = [[model_name(r), adapter_name(r), *(_cell(r, m) for m in board.metrics), str(r.summary.n), _date(r),
                  _git(r)] for r in board.runs]
         out += _md_table(header, rows, numeric=range(2, 3 + len(board.metrics)))
+        notes = [f"- {'**warning:** ' if level == 'warn' else ''}{text}" for level, text in _notes(board)]
+        out += ["", *notes] if notes else []
         if board.deltas:
             out += ["", "Adapter minus base model (paired bootstrap 95% CI; McNemar for 0/1 metrics):", ""]
             rows = []
@@ -118,6 +120,13 @@ def to_markdown(boards: Sequence[BenchmarkBoard]) -> str:
             out += _md_table(["model", "adapter", "metric", "delta", "95% CI", "McNemar p"], rows, numeric=range(3, 6))
         out.append("")
     return "\n".join(out)
+
+
+def _notes(board: BenchmarkBoard) -> list[tuple[str, str]]:
+    """The gold audit and each run's trust warnings (identical to base, contamination, unambiguous subset)."""
+    from harness.trust.runs import report_notes
+
+    return report_notes([(run_label(r), r.summary.extra) for r in board.runs])
 
 
 def _md_table(header: list[str], rows: list[list[str]], *, numeric: range) -> list[str]:
@@ -133,6 +142,7 @@ def _md_table(header: list[str], rows: list[list[str]], *, numeric: range) -> li
 
 def print_boards(boards: Sequence[BenchmarkBoard], console: Any = None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = console or Console()
@@ -148,6 +158,8 @@ def print_boards(boards: Sequence[BenchmarkBoard], console: Any = None) -> None:
             table.add_row(model_name(r), adapter_name(r), *(_cell(r, m) for m in board.metrics), str(r.summary.n),
                           _date(r), _git(r))
         console.print(table)
+        for level, text in _notes(board):
+            console.print(f"[yellow]warning:[/] {escape(text)}" if level == "warn" else escape(text))
         if board.deltas:
             deltas = Table(title=f"{board.benchmark}: adapter - base (paired 95% CI)")
             for name in ("model", "adapter", "metric", "delta", "95% CI", "McNemar p"):
@@ -188,6 +200,8 @@ def _html_board(board: BenchmarkBoard, k: int) -> str:
     parts = [f"<section id='b{k}'><h2>{html.escape(board.benchmark)}</h2>",
              "<p class='hint'>Each metric with its 95% bootstrap confidence interval. Click a header to sort.</p>",
              f"<table class='sortable'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+             *(f"<p class='hint'>{'<b>warning:</b> ' if level == 'warn' else ''}{html.escape(text)}</p>"
+               for level, text in _notes(board)),
              "<div class='charts'>", *_metric_charts(board, colors), *_breakdown_charts(board, colors)]
     if board.deltas:
         parts.append(_delta_chart(board, colors))

@@ -26,6 +26,7 @@ from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
 from harness.io import hash_path
 from harness.runs.manifest import environment, now_iso
 from harness.train.recipe import Recipe, RecipeError
+from harness.trust.contamination import summary_line, training_contamination
 from harness.types import Example
 
 MANIFEST = "harness_manifest.json"
@@ -213,6 +214,8 @@ def train(recipe: Recipe, *, resume: bool = False, console: Console | None = Non
         raise RecipeError(f"--resume: no checkpoint under {checkpoint_dir} (train without --resume first)")
     p = prepare(recipe, console)
     trainer = p.trainer
+    contamination = training_contamination(recipe, p.benchmark, training_examples(recipe, p.benchmark))
+    console.print(f"contamination: {summary_line(contamination) if 'counts' in contamination else contamination['error']}")
     console.print(f"training {p.model_ref.source} on {p.n_examples} {p.benchmark.name} examples "
                   f"({p.n_tokens} tokens) -> {out_dir}")
     tokens_before = _tokens_at_last_checkpoint(checkpoint_dir) if resume else 0
@@ -235,7 +238,7 @@ def train(recipe: Recipe, *, resume: bool = False, console: Console | None = Non
         "wall_seconds": round(wall, 1),
         "tokens_per_second": round(tokens_this_run / wall, 1) if wall else None,
         "device": str(trainer.args.device), "threads": torch.get_num_threads(),
-        "created": now_iso(), **environment(),
+        "created": now_iso(), **environment(), "contamination": contamination,
     }
     manifest["adapter_sha256"] = hash_path(out_dir / "adapter_model.safetensors")
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str))
