@@ -18,9 +18,9 @@ from transformers import TrainerCallback
 
 RECIPE = Path(__file__).resolve().parents[1] / "adapters" / "recipes" / "spider-smollm2-cpu.yaml"
 CONFIGS = {
-    "padded": ["runtime.packing=false", "runtime.padding_free=false"],
-    "padding_free": ["runtime.packing=false", "runtime.padding_free=true", "optim.max_length=null"],
-    "packing": ["runtime.packing=true", "runtime.padding_free=false"],
+    "padded": ["trainer.packing=false", "trainer.padding_free=false"],
+    "padding_free": ["trainer.packing=false", "trainer.padding_free=true", "trainer.max_length=null"],
+    "packing": ["trainer.packing=true", "trainer.padding_free=false"],
 }
 
 
@@ -39,9 +39,9 @@ def measure(name: str, data: Path, steps: int, batch_size: int, threads: int) ->
     from harness.train.sft import prepare
 
     with tempfile.TemporaryDirectory() as tmp:
-        overrides = [f"data.path={data}", f"output_dir={tmp}", f"optim.max_steps={steps + 1}",
-                     f"optim.batch_size={batch_size}", f"data.limit={(steps + 1) * batch_size * 4}",
-                     f"runtime.threads={threads}", "checkpoints.save_steps=100000", *CONFIGS[name]]
+        overrides = [f"data.path={data}", f"output_dir={tmp}", f"trainer.max_steps={steps + 1}",
+                     f"trainer.per_device_train_batch_size={batch_size}", f"data.limit={(steps + 1) * batch_size * 4}",
+                     f"runtime.threads={threads}", "trainer.save_steps=100000", *CONFIGS[name]]
         prepared = prepare(load_recipe(RECIPE, overrides))
         clock = StepClock()
         prepared.trainer.add_callback(clock)

@@ -34,12 +34,13 @@ class GenerationSpec:
     sampling: Sampling = field(default_factory=Sampling)
     backend: str = "hf"
     backend_options: dict[str, Any] = field(default_factory=dict)
+    base_name: str = BASE  # the model's own variant (EvalCallback names it by training step)
 
     def variants(self) -> list[tuple[str, AdapterRef | None]]:
         names = [a.name for a in self.adapters]
-        if len(set(names)) != len(names) or BASE in names:
-            raise ValueError(f"adapter names must be unique and not {BASE!r}: {names}; rename a folder")
-        return [(BASE, None), *((a.name, a) for a in self.adapters)]
+        if len(set(names)) != len(names) or self.base_name in names:
+            raise ValueError(f"adapter names must be unique and not {self.base_name!r}: {names}; rename a folder")
+        return [(self.base_name, None), *((a.name, a) for a in self.adapters)]
 
     def cache_settings(self) -> dict[str, Any]:
         return {"name": self.backend, **{k: v for k, v in self.backend_options.items() if k not in NOT_IN_CACHE_KEY}}

@@ -1,16 +1,22 @@
-"""Model and adapter references: what a user names (hub id, folder, GGUF file, the embedded default) and the
-identity that goes into manifests and cache keys, computed without loading weights."""
+"""Model and adapter references: what a user names (hub id, folder, GGUF file, the embedded default, or a model
+already loaded in memory) and the identity that goes into manifests and cache keys.
+
+Named models are identified without loading weights (file hashes); in-memory models by a hash of their weights.
+"""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
+from harness.errors import ModelError
 from harness.paths import cache_dir
 from harness.io import hash_path
 
@@ -19,10 +25,19 @@ DEFAULT_MODEL = "smollm2-135m-instruct"
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """A model object and its tokenizer, used as they are (no copy, no save, no dtype or device change)."""
+
+    model: Any  # a transformers PreTrainedModel, or a peft PeftModel
+    tokenizer: Any
+
+
+@dataclass(frozen=True)
 class ModelRef:
     source: str  # what the user named
-    path: str  # what from_pretrained gets: a hub id or a local folder
+    path: str  # what from_pretrained gets: a hub id or a local folder ("" for an in-memory model)
     identity: dict[str, Any] = field(default_factory=dict)
+    loaded: Loaded | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -72,7 +87,122 @@ def resolve_adapter(spec: str | Path, name: str | None = None) -> AdapterRef:
         "r": cfg.get("r"),
         "lora_alpha": cfg.get("lora_alpha"),
     }
+    step = checkpoint_step(path)
+    if step is not None:
+        identity["step"] = step
     return AdapterRef(identity["name"], path.resolve(), identity)
+
+
+def from_loaded(model: Any, tokenizer: Any, *, whole: bool = False) -> tuple[ModelRef, list[AdapterRef]]:
+    """References to an in-memory model, identified by a sha256 of its weights and its tokenizer.
+
+    A `PeftModel` gives the base model plus one AdapterRef per adapter it holds (each identified by its own
+    weights and config); `whole=True` instead treats it as one model with its active adapter (what a training
+    loop is training). Hashing reads every weight once: about 1 s per GB of weights on one CPU core.
+    """
+    if tokenizer is None:
+        raise ModelError("an in-memory model needs its tokenizer: pass tokenizer=...")
+    if not hasattr(model, "generate") or not hasattr(model, "state_dict"):
+        raise ModelError(f"model: got a {type(model).__name__}; expected a transformers model, a PeftModel, "
+                         f"a hub id, a folder or a .gguf file")
+    peft = hasattr(model, "peft_config") and hasattr(model, "get_base_model")
+    name = _model_name(model)
+    identity = {"name": name, "in_memory": True, "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
+                "tokenizer_sha256": tokenizer_sha256(tokenizer)}
+    if whole or not peft:
+        identity["weights_sha256"] = weights_sha256(model.state_dict().items())
+        if peft:
+            identity["adapter"] = _active_adapter(model)
+        return ModelRef(name, "", identity, Loaded(model, tokenizer)), []
+    identity["weights_sha256"] = weights_sha256(_base_weights(model))
+    adapters = [AdapterRef(n, None, adapter_identity(model, n)) for n in model.peft_config]
+    return ModelRef(name, "", identity, Loaded(model, tokenizer)), adapters
+
+
+def adapter_identity(model: Any, name: str) -> dict[str, Any]:
+    from peft import get_peft_model_state_dict
+
+    config = model.peft_config[name]
+    config_json = json.dumps(config.to_dict(), sort_keys=True, default=str)
+    state = get_peft_model_state_dict(model, adapter_name=name)
+    return {"name": name, "in_memory": True,
+            "sha256": weights_sha256(state.items(), salt=config_json),
+            "base_model": config.base_model_name_or_path, "r": getattr(config, "r", None),
+            "lora_alpha": getattr(config, "lora_alpha", None)}
+
+
+def weights_sha256(tensors: Iterable[tuple[str, Any]], *, salt: str = "") -> str:
+    """sha256 over (name, dtype, shape, bytes) of every tensor, in name order; no copy for CPU tensors."""
+    import torch
+
+    digest = hashlib.sha256(salt.encode())
+    for name, tensor in sorted(tensors, key=lambda item: item[0]):
+        t = tensor.detach()
+        digest.update(f"{name}:{t.dtype}:{tuple(t.shape)};".encode())
+        digest.update(t.cpu().contiguous().reshape(-1).view(torch.uint8).numpy())
+    return digest.hexdigest()
+
+
+def tokenizer_sha256(tokenizer: Any) -> str:
+    """What changes tokens: vocabulary, special tokens, chat template."""
+    payload = {"vocab": tokenizer.get_vocab(), "special": tokenizer.special_tokens_map,
+               "chat_template": tokenizer.chat_template, "class": type(tokenizer).__name__}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _base_weights(peft_model: Any) -> list[tuple[str, Any]]:
+    """The base model's weights under their original names (LoRA layers unwrapped, adapter tensors left out),
+    so a PeftModel's base hashes like the plain model it wraps."""
+    found = []
+    for key, tensor in peft_model.get_base_model().state_dict().items():
+        if "lora_" in key or ".modules_to_save." in key:
+            continue
+        found.append((key.replace(".base_layer.", ".").replace(".original_module.", "."), tensor))
+    return found
+
+
+def _active_adapter(model: Any) -> str | None:
+    active = getattr(model, "active_adapter", None)
+    return active if isinstance(active, str) or active is None else ",".join(active)
+
+
+def _model_name(model: Any) -> str:
+    config = getattr(model, "config", None)
+    source = getattr(config, "name_or_path", "") or getattr(config, "_name_or_path", "")
+    return Path(str(source)).name if source else type(model).__name__
+
+
+def expand_adapters(specs: Iterable[str]) -> list[str]:
+    """Adapter arguments with glob patterns expanded (for checkpoint sweeps: 'adapters/x/checkpoints/*'),
+    ordered by training step where the names carry one (checkpoint-2 before checkpoint-10)."""
+    import glob
+
+    found: list[str] = []
+    for spec in specs:
+        if not glob.has_magic(spec):
+            found.append(spec)
+            continue
+        matches = [m for m in glob.glob(os.path.expanduser(spec)) if Path(m).is_dir()]
+        if not matches:
+            raise ModelError(f"--adapter {spec!r}: the pattern matches no folder")
+        found += sorted(matches, key=_natural_key)
+    return found
+
+
+def checkpoint_step(path: Path) -> int | None:
+    """The training step of a checkpoint folder: trainer_state.json's global_step, else the checkpoint-N name."""
+    state = path / "trainer_state.json"
+    if state.is_file():
+        try:
+            return int(json.loads(state.read_text())["global_step"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    match = re.fullmatch(r"checkpoint-(\d+)", path.name)
+    return int(match.group(1)) if match else None
+
+
+def _natural_key(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def default_gguf_path() -> Path:

@@ -20,10 +20,9 @@ def make_recipe(tmp_path: Path, model: Path, data: Path, *overrides: str) -> Rec
         f"model: {model}\n"
         f"output_dir: {tmp_path / 'adapter'}\n"
         f"data: {{benchmark: spider, split: dev, path: {data}}}\n"
-        "lora: {r: 4, alpha: 8, dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "optim: {learning_rate: 0.05, max_steps: 2, batch_size: 3, max_length: 512, warmup: 0}\n"
-        "runtime: {precision: fp32}\n"
-        "checkpoints: {save_steps: 1, save_total_limit: 3}\n")
+        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
+        "trainer: {learning_rate: 0.05, max_steps: 2, per_device_train_batch_size: 3, max_length: 512,\n"
+        "          warmup_steps: 0, bf16: false, save_steps: 1, save_total_limit: 3}\n")
     return load_recipe(path, list(overrides))
 
 
@@ -145,9 +144,20 @@ def test_train_save_load_merge_and_resume(tmp_path, tiny_model_dir, tiny_spider)
     assert AutoTokenizer.from_pretrained(merged_dir).chat_template
 
     # Resume from the last checkpoint (step 2) up to step 3.
-    resumed = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "optim.max_steps=3"), resume=True)
+    resumed = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=3"), resume=True)
     assert resumed.manifest["steps"] == 3 and resumed.manifest["resumed"] is True
     assert [p["step"] for p in resumed.manifest["loss_curve"]] == [1, 2, 3]
+
+
+def test_recipe_eval_section_scores_while_training(tmp_path, tiny_model_dir, tiny_spider, monkeypatch) -> None:
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider,
+                         f"eval={{every_n_steps: 1, limit: 2, max_new_tokens: 4, path: {tiny_spider}, split: dev}}")
+    result = train(recipe)
+    evals = result.adapter_dir / "evals"
+    assert sorted(p.name for p in evals.iterdir()) == ["step-1", "step-2"]
+    history = json.loads((result.adapter_dir / "checkpoints" / "checkpoint-2" / "trainer_state.json").read_text())
+    assert [e["step"] for e in history["log_history"] if "eval_spider_execution_accuracy" in e] == [1, 2]
 
 
 def test_resume_without_checkpoint_is_refused(tmp_path, tiny_model_dir, tiny_spider) -> None:
@@ -185,7 +195,7 @@ def test_cli_train_then_merge(tmp_path, tiny_model_dir, tiny_spider, capsys) -> 
     train_cli.add_parser(sub)
     merge_cli.add_parser(sub)
     recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider)
-    args = parser.parse_args(["train", str(recipe.source), "--set", "optim.max_steps=1", "--set", "lora.r=2"])
+    args = parser.parse_args(["train", str(recipe.source), "--set", "trainer.max_steps=1", "--set", "lora.r=2"])
     assert args.func(args) == 0
     adapter = tmp_path / "adapter"
     assert json.loads((adapter / "adapter_config.json").read_text())["r"] == 2

@@ -1,8 +1,9 @@
 """transformers backend (CPU or GPU): batched greedy/sampled generation, chat templates, LoRA via peft."""
 from __future__ import annotations
 
+import copy
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from typing import Any, Iterator, Sequence
 
 import torch
@@ -17,7 +18,8 @@ DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 
 
 def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
-    tokenizer = AutoTokenizer.from_pretrained(model.path)
+    # An in-memory model's tokenizer is copied: the caller's (a trainer's) padding side stays as it was.
+    tokenizer = copy.deepcopy(model.loaded.tokenizer) if model.loaded else AutoTokenizer.from_pretrained(model.path)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"  # decoder-only batched generation continues from the right edge
@@ -45,8 +47,12 @@ class HFBackend(Backend):
         self.batch_size = batch_size
         self.chat_template_kwargs = chat_template_kwargs or {}
         self.tokenizer = load_tokenizer(model)
-        self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=DTYPES[precision]).to(self.device)
         self.adapters = [a.name for a in adapters]
+        self.in_memory = model.loaded is not None
+        if self.in_memory:
+            self._use_loaded(model, adapters)
+            return
+        self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=DTYPES[precision]).to(self.device)
         if adapters:
             from peft import PeftModel
 
@@ -55,6 +61,18 @@ class HFBackend(Backend):
             for a in rest:
                 self.model.load_adapter(str(a.path), adapter_name=a.name)
         self.model.eval()
+
+    def _use_loaded(self, model: ModelRef, adapters: Sequence[AdapterRef]) -> None:
+        """Generate with the caller's object as it is: its dtype, device and adapters; nothing is saved."""
+        self.model = model.loaded.model
+        param = next(self.model.parameters())
+        if param.dtype != DTYPES[self.precision]:
+            raise ValueError(f"precision {self.precision!r}, but the in-memory model's weights are {param.dtype}: "
+                             f"pass precision={precision_name(param.dtype)!r} (the model is used as it is)")
+        self.device = str(param.device)
+        missing = [a.name for a in adapters if a.name not in getattr(self.model, "peft_config", {})]
+        if missing:
+            raise ValueError(f"adapters {missing} are not loaded in the in-memory model")
 
     def settings(self) -> dict[str, Any]:
         return {"backend": self.name, "precision": self.precision, "batch_size": self.batch_size,
@@ -81,14 +99,31 @@ class HFBackend(Backend):
             torch.manual_seed(sampling.seed)
             options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
         started = time.perf_counter()
-        with torch.inference_mode(), self._adapter(adapter):
-            output = self.model.generate(**inputs, **options)
+        with self._generating(), self._adapter(adapter):
+            output = self.model.generate(**inputs, **options, use_cache=True)
         seconds = (time.perf_counter() - started) / len(prompts)
         new_tokens = output[:, inputs.input_ids.shape[1] :]
         texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
         prompt_tokens = inputs.attention_mask.sum(dim=1).tolist()
         completion_tokens = _count_until_stop(new_tokens, self.tokenizer)
         return [Generation(t, p, c, seconds) for t, p, c in zip(texts, prompt_tokens, completion_tokens)]
+
+    @contextmanager
+    def _generating(self):
+        """Eval mode without autograd; an in-memory model gets its training mode and active adapter back."""
+        if not self.in_memory:
+            with torch.inference_mode():
+                yield
+            return
+        training, active = self.model.training, getattr(self.model, "active_adapter", None)
+        self.model.eval()
+        try:
+            with torch.no_grad():  # not inference_mode: its tensors must never meet a training step's autograd
+                yield
+        finally:
+            self.model.train(training)
+            if self.adapters and active is not None:
+                self.model.set_adapter(active)
 
     def _adapter(self, adapter: str | None):
         """Context in which the model generates as the named variant."""
@@ -98,6 +133,10 @@ class HFBackend(Backend):
             return self.model.disable_adapter()
         self.model.set_adapter(adapter)
         return nullcontext()
+
+
+def precision_name(dtype: torch.dtype) -> str:
+    return next((name for name, d in DTYPES.items() if d == dtype), str(dtype))
 
 
 def _count_until_stop(new_tokens: torch.Tensor, tokenizer: PreTrainedTokenizerBase) -> list[int]:

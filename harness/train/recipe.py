@@ -1,4 +1,9 @@
-"""Training recipes: YAML files validated into dataclasses before anything heavy loads.
+"""Training recipes: YAML files validated before anything heavy loads.
+
+The `lora:` section holds `peft.LoraConfig` arguments and `trainer:` holds `trl.SFTConfig` arguments (which
+include every `transformers.TrainingArguments` one), passed to those classes as written; their names and
+types are checked against the classes' own fields, read from source without importing them (a typo is
+reported in a fraction of a second). `data:`, `runtime:` and `eval:` are harness's own.
 
 Every error names the recipe file, the dotted key (with its line where the YAML has one) and what was
 expected. `--set section.key=value` overrides are parsed as YAML scalars and validated like file values.
@@ -6,6 +11,7 @@ expected. `--set section.key=value` overrides are parsed as YAML scalars and val
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -14,8 +20,11 @@ from typing import Any, Literal, Sequence
 
 import yaml
 
+from harness.errors import ConfigError
+from harness.train.arguments import arguments
 
-class RecipeError(ValueError):
+
+class RecipeError(ConfigError):
     """A recipe that cannot be trained: the message names the file, the key and what was expected."""
 
 
@@ -30,60 +39,56 @@ class DataConfig:
 
 
 @dataclass
-class LoraSettings:
-    r: int = 16
-    alpha: int = 32
-    dropout: float = 0.05
-    target_modules: list[str] | Literal["all-linear"] = "all-linear"
-
-
-@dataclass
-class OptimSettings:
-    learning_rate: float = 2e-4
-    scheduler: str = "cosine"
-    warmup: float = 0.03  # < 1: fraction of all steps; >= 1: number of steps
-    max_steps: int | None = None  # wins over epochs when set
-    epochs: float = 1.0
-    batch_size: int = 4
-    grad_accum: int = 1
-    max_length: int | None = 1024  # None: no truncation (required by padding_free without packing)
-    seed: int = 0
-    weight_decay: float = 0.0
-
-
-@dataclass
 class RuntimeSettings:
-    precision: Literal["bf16", "fp32"] = "bf16"
     load_in_4bit: bool = False  # QLoRA (bitsandbytes, CUDA only)
-    gradient_checkpointing: bool = False
-    packing: bool = False  # best-fit-decreasing packing into max_length blocks (implies padding-free)
-    padding_free: bool = False  # flatten each batch into one sequence; needs packing to enforce max_length
     threads: int | None = None  # torch CPU threads; None = torch default
 
 
 @dataclass
-class LoggingSettings:
-    report_to: Literal["none", "tensorboard", "wandb", "swanlab"] = "none"
-    logging_steps: int = 1
+class EvalSettings:
+    """Evaluate while training (harness.EvalCallback): every `every_n_steps` steps, on the first `limit` examples."""
+
+    every_n_steps: int = 50
+    benchmark: str | None = None  # None = data.benchmark
+    split: str | None = None  # None = the benchmark's test split
+    path: str | None = None  # None = the data the benchmark ships
+    options: dict[str, Any] = field(default_factory=dict)
+    limit: int | None = 50
+    max_new_tokens: int = 256
+    batch_size: int = 8
 
 
-@dataclass
-class CheckpointSettings:
-    save_steps: int = 50
-    save_total_limit: int = 2
+# What harness uses when a recipe leaves a key out (the libraries' own defaults suit GPUs and long runs).
+LORA_DEFAULTS: dict[str, Any] = {"r": 16, "lora_alpha": 32, "lora_dropout": 0.05, "target_modules": "all-linear"}
+TRAINER_DEFAULTS: dict[str, Any] = {
+    "learning_rate": 2e-4, "lr_scheduler_type": "cosine", "warmup_steps": 0.03, "per_device_train_batch_size": 4,
+    "max_length": 1024, "seed": 0, "bf16": True, "gradient_checkpointing": False, "report_to": "none",
+    "logging_steps": 1, "save_steps": 50, "save_total_limit": 2,
+}
+# Arguments harness sets itself; a recipe naming one is told where the setting lives instead.
+HARNESS_SET = {
+    "lora": {"task_type": "always CAUSAL_LM", "base_model_name_or_path": "set from the top-level `model`"},
+    "trainer": {"output_dir": "use the top-level `output_dir` (checkpoints go to <output_dir>/checkpoints)",
+                "use_cpu": "chosen from the machine (CUDA if available)",
+                "completion_only_loss": "always true: the loss is on the answer only",
+                "include_num_input_tokens_seen": "always counted (the manifest's tokens/s)",
+                "disable_tqdm": "harness draws its own progress bar"},
+}
 
 
 @dataclass
 class Recipe:
+    """`lora` holds `peft.LoraConfig` arguments and `trainer` holds `trl.SFTConfig` arguments, as given (with
+    harness's defaults for keys left out); both are checked against those classes' own fields."""
+
     name: str
     model: str | None = None  # hub id, local folder, .gguf file; None = embedded SmolLM2-135M-Instruct
     chat_template_kwargs: dict[str, Any] = field(default_factory=dict)
     data: DataConfig = field(default_factory=DataConfig)
-    lora: LoraSettings = field(default_factory=LoraSettings)
-    optim: OptimSettings = field(default_factory=OptimSettings)
+    lora: dict[str, Any] = field(default_factory=dict, metadata={"arguments_of": "peft.LoraConfig"})
+    trainer: dict[str, Any] = field(default_factory=dict, metadata={"arguments_of": "trl.SFTConfig"})
     runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
-    logging: LoggingSettings = field(default_factory=LoggingSettings)
-    checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
+    eval: EvalSettings | None = None
     output_dir: str | None = None  # default adapters/<name>
     source: str | None = field(default=None, metadata={"internal": True})  # the file it was read from
 
@@ -92,6 +97,12 @@ class Recipe:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if k != "source"}
+
+    def lora_arguments(self) -> dict[str, Any]:
+        return {**LORA_DEFAULTS, **self.lora}
+
+    def trainer_arguments(self) -> dict[str, Any]:
+        return {**TRAINER_DEFAULTS, **self.trainer}
 
 
 def load_recipe(path: str | Path, overrides: Sequence[str] = ()) -> Recipe:
@@ -160,20 +171,55 @@ def _build(cls: type, raw: Any, prefix: str, where: _Where) -> Any:
     if not isinstance(raw, dict):
         raise RecipeError(f"{where.at(section)}: expected a mapping with keys {', '.join(_public_fields(cls))}")
     hints = typing.get_type_hints(cls)
-    fields = _public_fields(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     unknown = [k for k in raw if k not in fields]
     if unknown:
         key = f"{prefix}{unknown[0]}"
-        raise RecipeError(f"{where.at(key)}: unknown key; expected one of: {', '.join(fields)}")
+        hint = f" ({MOVED[unknown[0]]})" if not prefix and unknown[0] in MOVED else ""
+        raise RecipeError(f"{where.at(key)}: unknown key{hint}; expected one of: {', '.join(fields)}")
     values = {}
     for name, value in raw.items():
         key = f"{prefix}{name}"
-        expected = hints[name]
-        if dataclasses.is_dataclass(expected):
+        expected = _dataclass_in(hints[name])
+        if fields[name].metadata.get("arguments_of"):
+            values[name] = _arguments(fields[name].metadata["arguments_of"], value, key, where)
+        elif expected is not None and not (value is None and hints[name] is not expected):
             values[name] = _build(expected, value if value is not None else {}, key + ".", where)
         else:
-            values[name] = _check(value, expected, key, where)
+            values[name] = _check(value, hints[name], key, where)
     return cls(**values)
+
+
+# Sections of earlier recipes, named in the error so an old recipe is quick to port.
+MOVED = {s: "its keys are now trl.SFTConfig arguments under `trainer:`" for s in ("optim", "logging", "checkpoints")}
+
+
+def _dataclass_in(annotation: Any) -> type | None:
+    """The dataclass an annotation names (`EvalSettings` or `EvalSettings | None`), else None."""
+    options = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    return next((o for o in options if dataclasses.is_dataclass(o)), None)
+
+
+def _arguments(target: str, raw: Any, prefix: str, where: _Where) -> dict[str, Any]:
+    """A section passed to a library class: each key must be one of its arguments, with a fitting value."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RecipeError(f"{where.at(prefix)}: expected a mapping of {target} arguments")
+    accepted = arguments(target)
+    checked = {}
+    for name, value in raw.items():
+        key = f"{prefix}.{name}"
+        if name in HARNESS_SET[prefix]:
+            raise RecipeError(f"{where.at(key)}: set by harness ({HARNESS_SET[prefix][name]})")
+        if name not in accepted:
+            close = difflib.get_close_matches(str(name), accepted, n=3, cutoff=0.6)
+            suggestion = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise RecipeError(f"{where.at(key)}: {target} has no argument {name!r}; {suggestion}"
+                              f"its arguments are listed in its documentation")
+        checked[name] = _check(value, accepted[name], key, where)
+    return checked
 
 
 def _public_fields(cls: type) -> list[str]:
@@ -210,6 +256,8 @@ def _fits(value: Any, expected: Any) -> tuple[bool, Any]:
         return all(ok for ok, _ in checked), [v for _, v in checked]
     if origin is dict:
         return isinstance(value, dict) and all(isinstance(k, str) for k in value), value
+    if origin is tuple or expected is tuple:
+        return isinstance(value, (list, tuple)), value
     if expected is bool:
         return isinstance(value, bool), value
     if expected in (int, float) and isinstance(value, str):

@@ -100,13 +100,13 @@ def load_training_model(recipe: Recipe, model: ModelRef, on_gpu: bool) -> torch.
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=torch.bfloat16)
     # On a GPU bf16 weights halve memory; on a CPU keep fp32 weights and let bf16 autocast do the matmuls.
-    dtype = torch.bfloat16 if on_gpu and recipe.runtime.precision == "bf16" else torch.float32
+    dtype = torch.bfloat16 if on_gpu and recipe.trainer_arguments().get("bf16") else torch.float32
     return AutoModelForCausalLM.from_pretrained(model.path, dtype=dtype, **options)
 
 
 def check_target_modules(recipe: Recipe, model: torch.nn.Module) -> None:
-    targets = recipe.lora.target_modules
-    if targets == "all-linear":
+    targets = recipe.lora_arguments().get("target_modules")
+    if targets is None or isinstance(targets, str):  # "all-linear" or a regular expression
         return
     linear = {name.rsplit(".", 1)[-1] for name, module in model.named_modules()
               if isinstance(module, torch.nn.Linear) or type(module).__name__ == "Linear4bit"}
@@ -119,29 +119,46 @@ def check_target_modules(recipe: Recipe, model: torch.nn.Module) -> None:
 def lora_config(recipe: Recipe):
     from peft import LoraConfig
 
-    return LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
-                      target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM")
+    return _construct(LoraConfig, recipe, "lora", {**recipe.lora_arguments(), "task_type": "CAUSAL_LM"})
 
 
 def sft_config(recipe: Recipe, output_dir: Path, on_gpu: bool):
     from trl import SFTConfig
 
-    opt, rt = recipe.optim, recipe.runtime
-    return SFTConfig(
-        output_dir=str(output_dir),
-        learning_rate=opt.learning_rate, lr_scheduler_type=opt.scheduler, warmup_steps=opt.warmup,
-        max_steps=opt.max_steps if opt.max_steps is not None else -1, num_train_epochs=opt.epochs,
-        per_device_train_batch_size=opt.batch_size, gradient_accumulation_steps=opt.grad_accum,
-        max_length=opt.max_length, seed=opt.seed, data_seed=opt.seed, weight_decay=opt.weight_decay,
-        bf16=rt.precision == "bf16", use_cpu=not on_gpu, gradient_checkpointing=rt.gradient_checkpointing,
-        packing=rt.packing, padding_free=rt.padding_free,
-        completion_only_loss=True,
-        report_to=[] if recipe.logging.report_to == "none" else [recipe.logging.report_to],
-        logging_steps=recipe.logging.logging_steps,
-        save_strategy="steps", save_steps=recipe.checkpoints.save_steps,
-        save_total_limit=recipe.checkpoints.save_total_limit,
-        include_num_input_tokens_seen="non_padding", disable_tqdm=True, dataloader_num_workers=0,
-    )
+    given = recipe.trainer_arguments()
+    if given.get("report_to") == "none":
+        given["report_to"] = []
+    return _construct(SFTConfig, recipe, "trainer", {
+        **given, "output_dir": str(output_dir), "use_cpu": not on_gpu, "completion_only_loss": True,
+        "include_num_input_tokens_seen": "non_padding", "disable_tqdm": True})
+
+
+def _construct(cls: type, recipe: Recipe, section: str, arguments: dict[str, Any]) -> Any:
+    """The library's own checks (ranges, combinations) reported like the recipe's."""
+    try:
+        return cls(**arguments)
+    except (TypeError, ValueError) as err:
+        raise RecipeError(f"{recipe.source}: {section!r}: {cls.__name__} rejected it: {err}") from None
+
+
+def eval_callback(recipe: Recipe):
+    """The recipe's `eval:` section as an EvalCallback (None without one)."""
+    from harness.train.callback import EvalCallback
+    from harness.types import Sampling
+
+    settings = recipe.eval
+    if settings is None:
+        return None
+    try:
+        return EvalCallback(settings.benchmark or recipe.data.benchmark, every_n_steps=settings.every_n_steps,
+                            limit=settings.limit, options=settings.options, split=settings.split,
+                            data=settings.path, sampling=Sampling(max_new_tokens=settings.max_new_tokens),
+                            batch_size=settings.batch_size, chat_template_kwargs=recipe.chat_template_kwargs,
+                            out=recipe.adapter_dir() / "evals")
+    except DataError:
+        raise
+    except (TypeError, ValueError) as err:
+        raise RecipeError(f"{recipe.source}: 'eval': {err}") from None
 
 
 class RichProgress(TrainerCallback):
@@ -191,16 +208,19 @@ def prepare(recipe: Recipe, console: Console | None = None) -> Prepared:
     if recipe.runtime.threads:
         torch.set_num_threads(recipe.runtime.threads)
     on_gpu = torch.cuda.is_available()
+    args, peft_config = sft_config(recipe, recipe.adapter_dir() / CHECKPOINTS, on_gpu), lora_config(recipe)
+    evaluator = eval_callback(recipe)
     benchmark = load_benchmark(recipe)
     rows = sft_rows(benchmark, training_examples(recipe, benchmark), recipe.chat_template_kwargs)
     model_ref = resolve_model(recipe.model)
     tokenizer = load_training_tokenizer(model_ref)
     model = load_training_model(recipe, model_ref, on_gpu)
     check_target_modules(recipe, model)
-    trainer = SFTTrainer(model=model, args=sft_config(recipe, recipe.adapter_dir() / CHECKPOINTS, on_gpu),
-                         train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
-                         peft_config=lora_config(recipe), callbacks=[RichProgress(console)])
+    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
+                         peft_config=peft_config, callbacks=[RichProgress(console)])
     trainer.remove_callback(PrinterCallback)  # with tqdm disabled it would print every log dict
+    if evaluator is not None:
+        evaluator.attach(trainer)
     n_tokens = sum(len(ids) for ids in trainer.train_dataset["input_ids"])
     return Prepared(trainer, benchmark, model_ref, len(rows), n_tokens)
 
