@@ -130,7 +130,7 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         **environment(),
     }
     audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
-    base_outputs = [g.text for g in generations[BASE]]
+    base_outputs = [g.text for g in generations[spec.base_name]]
     results = []
     for name, adapter in spec.variants():
         gens = generations[name]
