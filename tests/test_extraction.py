@@ -115,7 +115,7 @@ def test_unreadable_inputs(tmp_path: Path) -> None:
         ExtractionBenchmark(tmp_path / "broken.jsonl").examples()
     with pytest.raises(DataError, match="no such file or folder"):
         ExtractionBenchmark(tmp_path / "missing.jsonl")
-    with pytest.raises(DataError, match=r"split 'train' needs one of train.jsonl"):
+    with pytest.raises(DataError, match=r"--split train: .* has no such split \(needs train.jsonl\); available: broken"):
         ExtractionBenchmark(tmp_path, split="train")
 
 

@@ -159,7 +159,7 @@ def test_bad_rows_name_file_line_and_field(tmp_path: Path, rows: list, message: 
 def test_bad_paths_and_spider_records(tiny_spider: Path, tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file or folder"):
         Sql2TextBenchmark(tmp_path / "nope.jsonl")
-    with pytest.raises(DataError, match=r"split 'validation' needs one of validation.json"):
+    with pytest.raises(DataError, match=r"--split validation: .* has no such split \(needs validation.json\)"):
         Sql2TextBenchmark(tiny_spider, split="validation").examples()
     (tiny_spider / "dev.json").write_text(json.dumps([{"db_id": "nowhere", "question": "q", "query": "SELECT 1"}]))
     with pytest.raises(DataError, match=r"dev.json: record 0: database folder .*nowhere does not exist"):

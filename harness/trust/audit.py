@@ -158,7 +158,7 @@ def audit_sql2text(benchmark: Any) -> Findings:
     examples = benchmark.examples()
     return {
         "duplicate_input": duplicate_groups(
-            (e.index, (e.inputs.get("db_id") or e.inputs["context"], normalize_sql(e.inputs["sql"])
+            (e.index, (e.inputs.get("db_id") or e.inputs.get("context", ""), normalize_sql(e.inputs["sql"])
                        or " ".join(e.inputs["sql"].split()))) for e in examples),
         "empty_reference": [e.index for e in examples if not any(q.strip() for q in e.target)],
         "gold_unparsed": [e.index for e in examples if parse_query(e.inputs["sql"]) is None],
