@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -14,10 +15,12 @@ from harness.benchmarks.base import Benchmark
 from harness.errors import ConfigError, DataError
 from harness.models import AdapterRef, ModelRef
 from harness.runs.cache import GenerationCache, generation_key
-from harness.runs.manifest import environment, now_iso
-from harness.runs.records import RunSummary, summarize, write_run
+from harness.runs.manifest import build_manifest
+from harness.runs.records import Run, Variant, summarize, write_run
 from harness.trust import runs as trust
-from harness.types import Example, Generation, GenerationRequest, Sampling
+from harness.types import Example, Generation, GenerationRequest, Record, Sampling
+
+log = logging.getLogger(__name__)
 
 BASE = "base"
 # Backend options that change speed but not text; everything else is part of the generation cache key.
@@ -39,7 +42,7 @@ class GenerationSpec:
     def variants(self) -> list[tuple[str, AdapterRef | None]]:
         names = [a.name for a in self.adapters]
         if len(set(names)) != len(names) or self.base_name in names:
-            raise ValueError(f"adapter names must be unique and not {self.base_name!r}: {names}; rename a folder")
+            raise ConfigError(f"adapter names must be unique and not {self.base_name!r}: {names}; rename a folder")
         return [(self.base_name, None), *((a.name, a) for a in self.adapters)]
 
     def cache_settings(self) -> dict[str, Any]:
@@ -64,21 +67,24 @@ def generate(benchmark: Benchmark, examples: Sequence[Example], spec: Generation
                                        spec.sampling.as_dict(), spec.cache_settings()))
     found = cache.get_many(keys)
     missing = [i for i, k in enumerate(keys) if k not in found]
+    log.debug("%d of %d generations cached in %s", len(keys) - len(missing), len(keys), cache.path)
     if missing:
         factory = backend_factory or (lambda: get_backend(spec.backend, model=spec.model, adapters=spec.adapters,
                                                           **spec.backend_options))
         backend = factory()
-        with progress_bar() as bar:
-            task = bar.add_task(f"generating ({len(keys) - len(missing)} cached)", total=len(missing))
-            pending: list[tuple[str, Generation]] = []
-            for j, generation in backend.generate([requests[i] for i in missing], spec.sampling):
-                key = keys[missing[j]]
-                found[key] = generation
-                pending.append((key, generation))
-                if len(pending) >= _flush_size(spec):
-                    cache.put_many(pending)
-                    pending.clear()
-                bar.advance(task)
+        pending: list[tuple[str, Generation]] = []
+        try:
+            with progress_bar() as bar:
+                task = bar.add_task(f"generating ({len(keys) - len(missing)} cached)", total=len(missing))
+                for j, generation in backend.generate([requests[i] for i in missing], spec.sampling):
+                    key = keys[missing[j]]
+                    found[key] = generation
+                    pending.append((key, generation))
+                    if len(pending) >= _flush_size(spec):
+                        cache.put_many(pending)
+                        pending.clear()
+                    bar.advance(task)
+        finally:  # a backend that fails mid-run (or Ctrl-C) loses nothing it finished
             cache.put_many(pending)
     n = len(examples)
     return {name: [found[keys[v * n + i]] for i in range(n)] for v, (name, _) in enumerate(spec.variants())}
@@ -88,58 +94,70 @@ def _flush_size(spec: GenerationSpec) -> int:
     return int(spec.backend_options.get("batch_size", 8))
 
 
-def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str]) -> list[dict[str, Any]]:
-    """Benchmark records plus what every record carries (index, inputs, target, tags, prompt hash, raw output)."""
+def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str]) -> list[Record]:
+    """One record per example: the benchmark's judgement of its output plus the example and its prompt hash."""
     with progress_bar() as bar:
         task = bar.add_task("scoring", total=len(examples))
         scored = benchmark.score(examples, outputs, on_done=lambda k: bar.advance(task, k))
-    records = []
-    for example, output, extra in zip(examples, outputs, scored):
-        records.append({
-            "index": example.index,
-            "tags": dict(example.tags),
-            "inputs": dict(example.inputs),
-            "target": example.target,
-            "prompt_hash": prompt_hash(benchmark.messages(example)),
-            "raw_output": output,
-            **extra,
-        })
-    return records
+    return [Record.from_scored(example, output, judged, prompt_hash=prompt_hash(benchmark.messages(example)))
+            for example, output, judged in zip(examples, outputs, scored)]
 
 
 def prompt_hash(messages: Sequence[dict[str, str]]) -> str:
     return hashlib.sha256(json.dumps(list(messages), sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: GenerationCache, *,
-        limit: int | None = None, backend_factory: Callable[[], Backend] | None = None,
-        trust_options: trust.TrustOptions = trust.TrustOptions()) -> list[tuple[Path, RunSummary]]:
-    """Generate, score and write one run directory per variant (out_dir/<variant>), each with its trust notes."""
+def select(benchmark: Benchmark, limit: int | None) -> list[Example]:
+    """The first `limit` examples (all without one); an empty selection is an error."""
     if limit is not None and limit < 1:
-        raise ConfigError(f"--limit {limit}: expected a positive number of examples")
-    trust.check_adapters(spec.adapters)
+        raise ConfigError(f"limit {limit}: expected a positive number of examples")
     examples = benchmark.examples()[:limit] if limit else benchmark.examples()
     if not examples:
         raise DataError(f"{benchmark.name}: no examples to evaluate (options {benchmark.options})")
+    return examples
+
+
+def write_variant(benchmark: Benchmark, name: str, records: list[Record], manifest: dict[str, Any],
+                  out_dir: Path, trust_notes: dict[str, Any]) -> Variant:
+    """Summarize one variant's records (with the trust checks' notes) and write its run directory."""
+    summary = summarize(benchmark, name, records, manifest,
+                        extra={**benchmark.summary_extra(), "trust": trust_notes})
+    return Variant(summary, records, write_run(out_dir, records, summary))
+
+
+def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: GenerationCache, *,
+        limit: int | None = None, backend_factory: Callable[[], Backend] | None = None,
+        trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
+    """Generate, score and write one run directory per variant (out_dir/<variant>), each with its trust notes."""
+    trust.check_adapters(spec.adapters)
+    examples = select(benchmark, limit)
     generations = generate(benchmark, examples, spec, cache, backend_factory=backend_factory)
     # What every variant shares, computed once: hashing the data and asking git are I/O.
-    shared = {
-        "benchmark": benchmark.name, "benchmark_options": benchmark.options, "data": benchmark.data_identity(),
-        "limit": limit, "prompt": benchmark.prompt_identity(), "model": spec.model.identity,
-        "sampling": spec.sampling.as_dict(), "generation": {"backend": spec.backend, **spec.backend_options},
-        **environment(),
-    }
+    shared = build_manifest(benchmark, limit=limit, model=spec.model.identity, sampling=spec.sampling.as_dict(),
+                            generation={"backend": spec.backend, **spec.backend_options})
     audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
     base_outputs = [g.text for g in generations[spec.base_name]]
-    results = []
+    variants = {}
     for name, adapter in spec.variants():
         gens = generations[name]
         records = score(benchmark, examples, [g.text for g in gens])
         for record, g in zip(records, gens):
-            record.update(prompt_tokens=g.prompt_tokens, completion_tokens=g.completion_tokens, gen_seconds=g.seconds)
-        manifest = {**shared, "adapter": adapter.identity if adapter else None, "created": now_iso()}
+            record.prompt_tokens, record.completion_tokens, record.gen_seconds = (g.prompt_tokens, g.completion_tokens,
+                                                                                  g.seconds)
+        manifest = {**shared, "adapter": adapter.identity if adapter else None}
         notes = trust.variant_notes(benchmark, examples, records, [g.text for g in gens], base_outputs, adapter,
                                     audit, trust_options)
-        summary = summarize(benchmark, name, records, manifest, extra={**benchmark.summary_extra(), "trust": notes})
-        results.append((write_run(Path(out_dir) / name, records, summary), summary))
-    return results
+        variants[name] = write_variant(benchmark, name, records, manifest, Path(out_dir) / name, notes)
+    return Run(variants, Path(out_dir))
+
+
+def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | Path, *, name: str = "predictions",
+                  limit: int | None = None, source: dict[str, Any] | None = None,
+                  trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
+    """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
+    examples = select(benchmark, limit)
+    records = score(benchmark, examples, outputs)
+    manifest = build_manifest(benchmark, limit=limit, predictions=source)
+    notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
+                                trust.run_audit(benchmark, manifest["data"]), trust_options)
+    return Run({name: write_variant(benchmark, name, records, manifest, Path(out_dir), notes)}, Path(out_dir))

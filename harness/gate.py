@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from harness.report.compare import Comparison, IncomparableRuns, LoadedRun, compare_runs, flips_text, format_ci
+from harness.errors import ConfigError
+from harness.report.compare import Comparison, IncomparableRuns, compare_runs, flips_text, format_ci
+from harness.runs.records import Variant
 from harness.trust.runs import contamination_failures
 
 # Floating-point slack: a mean recomputed from the same records may differ in the last bit.
@@ -30,7 +32,7 @@ GATES_KEYS = ("gate", "gates")
 _NEEDS_BASELINE = ("min_delta", "max_delta", "no_significant_drop", "max_flips")
 
 
-class GateError(ValueError):
+class GateError(ConfigError):
     """A gate is misconfigured (bad file, field or metric); the message says where and what was expected."""
 
 
@@ -71,7 +73,7 @@ class Gate:
 class GateResult:
     gate: Gate
     metric: str
-    run: LoadedRun
+    run: Variant
     comparison: Comparison | None
     failures: list[str] = field(default_factory=list)
 
@@ -121,7 +123,7 @@ def load_gates(path: str | Path) -> list[Gate]:
 
 def evaluate_gate(gate: Gate, *, n_resamples: int = 1000, seed: int = 0) -> GateResult:
     """Check one gate. Raises GateError for configuration mistakes; returns failures for regressions."""
-    run = LoadedRun.load(gate.run)
+    run = Variant.load(gate.run)
     where = gate.source or str(gate.run)
     if gate.benchmark is not None and run.summary.benchmark != gate.benchmark:
         raise GateError(f"{where}: {gate.run} is a {run.summary.benchmark!r} run, the gate expects {gate.benchmark!r}")

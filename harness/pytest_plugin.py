@@ -14,7 +14,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from harness.gate import Gate, GateResult, evaluate_gate, load_gates
+from harness.api import gate as check_gate
+from harness.errors import HarnessError
+from harness.gate import Gate, GateResult, load_gates
 
 GATE_SUFFIXES = (".toml", ".yaml", ".yml")
 
@@ -45,12 +47,12 @@ class GateItem(pytest.Item):
         self.gate = gate
 
     def runtest(self) -> None:
-        result = evaluate_gate(self.gate)
+        result = check_gate(self.gate)
         if not result.passed:
             raise GateFailed(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, (GateFailed, ValueError, FileNotFoundError)):
+        if isinstance(excinfo.value, (GateFailed, HarnessError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
@@ -63,8 +65,7 @@ def harness_gate() -> Callable[..., GateResult]:
     """Call with Gate fields (run, baseline, metric, min_delta, ...); fails the test with the gate's report."""
 
     def check(run: str | Path, baseline: str | Path | None = None, **conditions: Any) -> GateResult:
-        gate = Gate(Path(run), Path(baseline) if baseline is not None else None, **conditions)
-        result = evaluate_gate(gate)
+        result = check_gate(run, baseline, **conditions)
         if not result.passed:
             pytest.fail(result.report(), pytrace=False)
         return result

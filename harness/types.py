@@ -54,3 +54,64 @@ class Generation:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0  # wall time of its batch divided by the batch size
+
+
+@dataclass
+class Scored:
+    """A benchmark's judgement of one output: what `Benchmark.score` returns per example.
+
+    `prediction` is the answer that was scored (Spider: the extracted SQL, sql2text: the cleaned question,
+    extraction: the parsed object), None when the output held none. `details` holds what only this benchmark
+    reads (its aggregation inputs, thinking text, timings).
+    """
+
+    prediction: Any
+    verdict: str
+    scores: dict[str, float]
+    error: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# Schema-1 record keys that held the prediction, by benchmark: read when loading old run directories.
+_V1_PREDICTION_KEYS = ("extracted_sql", "answer", "extracted")
+
+
+@dataclass
+class Record:
+    """One example's result, the same shape for every benchmark: one line of a run's records.jsonl."""
+
+    index: int
+    inputs: dict[str, Any]
+    target: Any
+    raw_output: str | None
+    prediction: Any
+    verdict: str
+    scores: dict[str, float]
+    error: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    prompt_hash: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    gen_seconds: float = 0.0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_scored(cls, example: Example, raw_output: str | None, scored: Scored, *,
+                    prompt_hash: str | None = None) -> "Record":
+        return cls(index=example.index, inputs=dict(example.inputs), target=example.target, raw_output=raw_output,
+                   prediction=scored.prediction, verdict=scored.verdict, scores=dict(scored.scores),
+                   error=scored.error, tags=dict(example.tags), prompt_hash=prompt_hash, details=dict(scored.details))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], schema_version: int) -> "Record":
+        """A record as written by `schema_version` (1: benchmark keys at the top level, no `prediction`)."""
+        if schema_version >= 2:
+            return cls(**data)
+        known = {f for f in cls.__dataclass_fields__ if f not in ("prediction", "details")}
+        prediction_key = next((k for k in _V1_PREDICTION_KEYS if k in data), None)
+        details = {k: v for k, v in data.items() if k not in known and k != prediction_key and k != "correct"}
+        return cls(**{k: v for k, v in data.items() if k in known},
+                   prediction=data.get(prediction_key) if prediction_key else None, details=details)

@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from harness.benchmarks.base import Benchmark
 from harness.runs.records import summarize, write_run
-from harness.types import Example
+from harness.types import Example, Record
 
 
 class ToyBenchmark(Benchmark):
@@ -40,12 +40,12 @@ def make_run(path: Path, correct: Sequence[bool], *, variant: str = "base", mode
     """A run directory whose example i is right iff correct[i]; `manifest` entries override the defaults."""
     records = []
     for i, ok in enumerate(correct):
-        records.append({
-            "index": i, "tags": {"tier": "easy" if i % 2 else "hard"}, "inputs": {"question": f"question {i}?"},
-            "target": f"gold {i}", "prompt_hash": f"{prompt_hash}{i}", "raw_output": f"answer {i} by {variant}",
-            "verdict": "correct" if ok else "wrong",
-            "scores": {"accuracy": float(ok), "overlap": overlap[i] if overlap is not None else 0.5 + 0.5 * ok},
-        })
+        records.append(Record(
+            index=i, tags={"tier": "easy" if i % 2 else "hard"}, inputs={"question": f"question {i}?"},
+            target=f"gold {i}", prompt_hash=f"{prompt_hash}{i}", raw_output=f"answer {i} by {variant}",
+            prediction=f"answer {i} by {variant}", verdict="correct" if ok else "wrong",
+            scores={"accuracy": float(ok), "overlap": overlap[i] if overlap is not None else 0.5 + 0.5 * ok},
+        ))
     bench = ToyBenchmark()
     base_manifest = {"benchmark": "toy", "data": bench.data_identity(), "limit": None,
                      "prompt": bench.prompt_identity(), "model": {"name": model},

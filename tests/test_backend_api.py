@@ -174,7 +174,7 @@ def test_key_is_sent_but_never_written_and_responses_are_cached(tiny_model_dir, 
             return APIBackend(spec.model, spec.adapters, **spec.backend_options)
 
         with GenerationCache(tmp_path / "cache.sqlite") as cache:
-            [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache, backend_factory=factory)
+            summary = run(bench, spec, tmp_path / "out", cache, backend_factory=factory)["base"].summary
             assert len(server.received) == 6
             run(bench, spec, tmp_path / "again", cache, backend_factory=factory)
         assert len(server.received) == 6  # the second run came from the cache

@@ -13,6 +13,7 @@ import pytest
 
 from harness.backends.hf import load_tokenizer, render_prompt
 from harness.backends.vllm import VLLMBackend, VLLMRuntime, interleaved, max_lora_rank
+from harness.errors import ModelError
 from harness.models import AdapterRef, resolve_model
 from harness.types import GenerationRequest, Sampling
 
@@ -93,7 +94,7 @@ def test_importing_the_module_does_not_import_vllm():
 
 def test_without_vllm_the_error_says_how_to_install_it(tiny_model_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "vllm", None)  # import vllm now fails, even where it is installed
-    with pytest.raises(ModuleNotFoundError, match=r"separate GPU environment.*pip install -e '\.\[vllm\]'"):
+    with pytest.raises(ModelError, match=r"separate GPU environment.*pip install -e '\.\[vllm\]'"):
         VLLMBackend(resolve_model(str(tiny_model_dir)))
 
 
@@ -157,7 +158,7 @@ def test_sampling_translation(tiny_model_dir):
 def test_unservable_adapters_are_named_with_their_reasons_before_the_engine_starts(tiny_model_dir, tmp_path):
     adapters = [_adapter(tmp_path, "ok"), _adapter(tmp_path, "heads", modules_to_save=["lm_head"]),
                 _adapter(tmp_path, "dora", use_dora=True), _adapter(tmp_path, "huge", r=1024)]
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ModelError) as err:
         VLLMBackend(resolve_model(str(tiny_model_dir)), adapters, runtime=RUNTIME)
     message = str(err.value)
     assert "heads (" in message and "modules_to_save=['lm_head']" in message

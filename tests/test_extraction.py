@@ -10,6 +10,7 @@ from harness.benchmarks import BENCHMARKS, DataError
 from harness.benchmarks.extraction import ExtractionBenchmark
 from harness.cli import main as cli
 from harness.runs.records import load_run, summarize
+from harness.types import Record
 
 GOLD = {"name": "龙琳", "address": "宁夏回族自治区璐市城东林街g座 955491", "email": "nafan@example.com",
         "question": "小区垃圾堆积成山，怎么办？"}
@@ -124,8 +125,9 @@ def test_custom_schema_from_mapping_changes_prompt_and_metrics(tmp_path: Path) -
     bench = ExtractionBenchmark(path, schema={"fields": ["people"], "lists": ["people"]})
     assert "Extract people as" in bench.messages(bench.examples()[0])[1]["content"]
     [record] = bench.score(bench.examples(), ['{"people": ["bo", "Ann"]}'])
-    assert record["counts"] == {"people": {"tp": 1, "missing": 1, "hallucinated": 1}}
-    assert set(bench.aggregate([record])) >= {"exact_people", "micro_f1"}
+    assert record.details["counts"] == {"people": {"tp": 1, "missing": 1, "hallucinated": 1}}
+    assert record.prediction == {"people": ["Ann", "bo"]}  # the parsed object, normalised
+    assert set(bench.aggregate([Record.from_scored(bench.examples()[0], "", record)])) >= {"exact_people", "micro_f1"}
 
 
 def test_score_records_thinking_verdicts_and_tier_breakdowns() -> None:
@@ -137,12 +139,10 @@ def test_score_records_thinking_verdicts_and_tier_breakdowns() -> None:
                json.dumps({**examples[3].target, "name": "someone else"}, ensure_ascii=False),
                "<think>unfinished",
                bench.completion(examples[5])]
-    records = bench.score(examples, outputs)
-    assert [r["verdict"] for r in records] == ["correct", "correct", "unparseable", "partial", "unparseable",
-                                               "correct"]
-    assert records[0]["thinking"] == "the name comes first" and records[0]["scores"]["all_fields_exact"] == 1.0
-    for record, example in zip(records, examples):
-        record["tags"] = dict(example.tags)
+    records = [Record.from_scored(e, o, s) for e, o, s in zip(examples, outputs, bench.score(examples, outputs))]
+    assert [r.verdict for r in records] == ["correct", "correct", "unparseable", "partial", "unparseable",
+                                            "correct"]
+    assert records[0].details["thinking"] == "the name comes first" and records[0].scores["all_fields_exact"] == 1.0
     summary = summarize(bench, "x", records, {}, n_resamples=50, extra=bench.summary_extra())
     assert summary.metrics["all_fields_exact"].value == pytest.approx(3 / 6)
     assert summary.metrics["parse_rate"].value == pytest.approx(4 / 6)
@@ -164,7 +164,7 @@ def test_harness_score_cli_on_jsonl_predictions(tmp_path: Path, monkeypatch: pyt
     summary, records = load_run(out)
     assert summary.n == 10 and summary.metrics["all_fields_exact"].value == 0.5
     assert summary.verdicts == {"correct": 5, "unparseable": 5}
-    assert records[1]["target"] == bench.examples()[1].target and records[1]["raw_output"]
+    assert records[1].target == bench.examples()[1].target and records[1].raw_output
     # a run's records.jsonl is itself a predictions file (raw_output): re-scoring it gives the same summary
     again = tmp_path / "again"
     assert cli(["score", "extraction", "--predictions", str(out / "records.jsonl"), "--limit", "10",

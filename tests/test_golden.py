@@ -20,7 +20,8 @@ from typing import Callable
 import pytest
 
 from harness.gate import EPS, Gate, evaluate_gate
-from harness.report.compare import LoadedRun, example_output
+from harness.report.compare import example_output
+from harness.runs.records import Variant
 
 GOLDEN = Path(__file__).resolve().parents[1] / "reports" / "golden"
 RUNS = {"spider": "spider-mini-dev", "sql2text": "sql2text-mini-dev", "extraction": "extraction-test"}
@@ -36,23 +37,23 @@ def golden_metrics() -> list[tuple[str, str]]:
 
 
 @cache
-def golden_run(benchmark: str) -> LoadedRun:
-    return LoadedRun.load(GOLDEN / RUNS[benchmark])
+def golden_run(benchmark: str) -> Variant:
+    return Variant.load(GOLDEN / RUNS[benchmark])
 
 
 @pytest.fixture(scope="module")
-def fresh_runs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], LoadedRun]:
+def fresh_runs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Variant]:
     """The fresh run of a benchmark's golden predictions, scored once per module on first use."""
     root = tmp_path_factory.mktemp("golden")
-    done: dict[str, LoadedRun] = {}
+    done: dict[str, Variant] = {}
 
-    def fresh(benchmark: str) -> LoadedRun:
+    def fresh(benchmark: str) -> Variant:
         if benchmark not in done:
             out = root / RUNS[benchmark]
             args = score_args([benchmark, "--predictions", str(GOLDEN / f"{RUNS[benchmark]}.predictions.jsonl"),
                                "--out", str(out), "--name", "golden-predictions"])
             assert args.func(args) == 0
-            done[benchmark] = LoadedRun.load(out)
+            done[benchmark] = Variant.load(out)
         return done[benchmark]
 
     return fresh
@@ -75,12 +76,12 @@ def test_metric_matches_the_golden_run(fresh_runs, benchmark, metric):
 @pytest.mark.parametrize("benchmark", RUNS)
 def test_verdicts_match_the_golden_run(fresh_runs, benchmark):
     golden, fresh = golden_run(benchmark), fresh_runs(benchmark)
-    now = {r["index"]: r for r in fresh.records}
-    changed = [(g, now[g["index"]]) for g in golden.records if g.get("verdict") != now[g["index"]].get("verdict")]
+    now = {r.index: r for r in fresh.records}
+    changed = [(g, now[g.index]) for g in golden.records if g.verdict != now[g.index].verdict]
     if changed:
         lines = [f"{len(changed)} of {len(golden.records)} examples changed verdict against {golden.path} ({SOURCE})"]
         for g, f in changed[:SHOWN]:
-            lines.append(f"  #{g['index']} {g.get('verdict')} -> {f.get('verdict')}: {one_line(example_output(f))}")
+            lines.append(f"  #{g.index} {g.verdict} -> {f.verdict}: {one_line(example_output(f))}")
         pytest.fail("\n".join(lines), pytrace=False)
 
 
@@ -100,12 +101,12 @@ def test_predictions_are_what_make_predictions_writes():
             f"{path} differs from what reports/golden/make_predictions.py writes; see reports/golden/README.md")
 
 
-def is_binary(run: LoadedRun, metric: str) -> bool:
+def is_binary(run: Variant, metric: str) -> bool:
     """Whether every record has a 0/1 score for `metric` (then harness.gate counts flips)."""
-    return all(r.get("scores", {}).get(metric) in (0.0, 1.0) for r in run.records)
+    return all(r.scores.get(metric) in (0.0, 1.0) for r in run.records)
 
 
-def stored_value_change(golden: LoadedRun, fresh: LoadedRun, metric: str, *, gate_passed: bool) -> list[str]:
+def stored_value_change(golden: Variant, fresh: Variant, metric: str, *, gate_passed: bool) -> list[str]:
     """The fresh summary's value against the one the golden summary stored when it was made."""
     before, after = golden.summary.metrics[metric].value, fresh.summary.metrics[metric].value
     if same(before, after):
@@ -115,16 +116,16 @@ def stored_value_change(golden: LoadedRun, fresh: LoadedRun, metric: str, *, gat
     return [f"  - stored {metric}: golden summary {before!r}, fresh run {after!r}{why}"]
 
 
-def score_changes(golden: LoadedRun, fresh: LoadedRun, metric: str) -> list[str]:
+def score_changes(golden: Variant, fresh: Variant, metric: str) -> list[str]:
     """Examples whose own (non-binary) `metric` score changed: what flips are for binary metrics."""
-    now = {r["index"]: r for r in fresh.records}
-    changed = [(g, now[g["index"]]) for g in golden.records if metric in g.get("scores", {})
-               and not same(g["scores"][metric], now[g["index"]]["scores"].get(metric, float("nan")))]
+    now = {r.index: r for r in fresh.records}
+    changed = [(g, now[g.index]) for g in golden.records if metric in g.scores
+               and not same(g.scores[metric], now[g.index].scores.get(metric, float("nan")))]
     if not changed:
         return []
     lines = [f"  - per-example {metric} changed on {len(changed)} examples:"]
     for g, f in changed[:SHOWN]:
-        lines.append(f"      #{g['index']} {g['scores'][metric]:.4f} -> {f['scores'].get(metric, float('nan')):.4f}: "
+        lines.append(f"      #{g.index} {g.scores[metric]:.4f} -> {f.scores.get(metric, float('nan')):.4f}: "
                      f"{one_line(example_output(f))}")
     return lines
 

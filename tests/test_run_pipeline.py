@@ -41,16 +41,18 @@ def test_gold_answers_score_100_percent_with_records_and_manifest(tiny_spider, t
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), sampling=Sampling(max_new_tokens=8))
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
-        [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache,
-                                   backend_factory=lambda: ScriptedBackend(_gold_answers(bench)))
+        result = run(bench, spec, tmp_path / "out", cache,
+                     backend_factory=lambda: ScriptedBackend(_gold_answers(bench)))
+    [summary] = [v.summary for v in result]
     assert summary.metrics["execution_accuracy"].value == 1.0
     assert summary.verdicts == {"correct": 6}
-    loaded, records = load_run(run_dir)
-    assert loaded.n == 6 and [r["index"] for r in records] == list(range(6))
+    loaded, records = load_run(result["base"].path)
+    assert records == result["base"].records
+    assert loaded.n == 6 and [r.index for r in records] == list(range(6))
     first = records[0]
-    assert first["extracted_sql"] == "SELECT count(*) FROM singer"
-    assert first["correct"] is True and first["tags"]["hardness"] == "easy"
-    assert {"question", "db_id"} <= set(first["inputs"]) and first["prompt_hash"]
+    assert first.prediction == "SELECT count(*) FROM singer"
+    assert first.verdict == "correct" and first.tags["hardness"] == "easy"
+    assert {"question", "db_id"} <= set(first.inputs) and first.prompt_hash
     manifest = loaded.manifest
     assert manifest["model"]["sha256"] and manifest["data"]["split_sha256"] and manifest["prompt"]["hash"]
     assert manifest["sampling"]["max_new_tokens"] == 8 and "transformers" in manifest["libraries"]
@@ -68,10 +70,11 @@ def test_wrong_answers_get_their_verdict_classes(tiny_spider, tiny_model_dir, tm
     db_before = (tiny_spider / "database/shop/shop.sqlite").read_bytes()
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)))
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
-        [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache, backend_factory=lambda: ScriptedBackend(answers))
-    _, records = load_run(run_dir)
-    assert [r["verdict"] for r in records[:4]] == ["execution_error", "wrong_result", "no_sql", "correct"]
-    assert records[3]["extracted_sql"] == "SELECT title FROM item WHERE price < 20"
+        result = run(bench, spec, tmp_path / "out", cache, backend_factory=lambda: ScriptedBackend(answers))
+    summary = result["base"].summary
+    _, records = load_run(result["base"].path)
+    assert [r.verdict for r in records[:4]] == ["execution_error", "wrong_result", "no_sql", "correct"]
+    assert records[3].prediction == "SELECT title FROM item WHERE price < 20"
     assert summary.metrics["execution_accuracy"].value == pytest.approx(3 / 6)
     assert (tiny_spider / "database/shop/shop.sqlite").read_bytes() == db_before
 
@@ -92,8 +95,8 @@ def test_interrupted_run_resumes_without_regenerating(tiny_spider, tiny_model_di
         raise AssertionError("a rerun with everything cached must not load a model")
 
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
-        [(_, summary)] = run(bench, spec, tmp_path / "out2", cache, backend_factory=must_not_build)
-    assert summary.metrics["execution_accuracy"].value == 1.0
+        result = run(bench, spec, tmp_path / "out2", cache, backend_factory=must_not_build)
+    assert result["base"].metrics["execution_accuracy"].value == 1.0
 
 
 def _make_adapter(model_dir: Path, out: Path) -> Path:
@@ -119,12 +122,12 @@ def test_base_and_adapter_generate_with_the_hf_backend(tiny_spider, tiny_model_d
                           sampling=Sampling(max_new_tokens=6), backend_options={"precision": "fp32", "batch_size": 4})
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
         results = run(bench, spec, tmp_path / "out", cache, limit=3)
-    assert [s.variant for _, s in results] == ["base", "lora-a"]
-    base_records, adapter_records = (load_run(path)[1] for path, _ in results)
+    assert [v.name for v in results] == ["base", "lora-a"]
+    base_records, adapter_records = (load_run(v.path)[1] for v in results)
     assert len(base_records) == len(adapter_records) == 3
-    assert all(r["completion_tokens"] > 0 for r in base_records + adapter_records)
-    assert results[1][1].manifest["adapter"]["sha256"] == adapter.identity["sha256"]
+    assert all(r.completion_tokens > 0 for r in base_records + adapter_records)
+    assert results["lora-a"].manifest["adapter"]["sha256"] == adapter.identity["sha256"]
     # A random LoRA update changes the logits, so at least one output differs from the base model's.
-    assert [r["raw_output"] for r in base_records] != [r["raw_output"] for r in adapter_records]
-    summary_json = json.loads((results[1][0] / "summary.json").read_text())
+    assert [r.raw_output for r in base_records] != [r.raw_output for r in adapter_records]
+    summary_json = json.loads((results["lora-a"].path / "summary.json").read_text())
     assert summary_json["variant"] == "lora-a"

@@ -57,7 +57,7 @@ def test_score_cli_official_format_and_jsonl(tiny_spider, tmp_path, capsys):
     assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(plain),
                  "--out", str(tmp_path / "run1")]) == 0
     records = [json.loads(l) for l in (tmp_path / "run1/records.jsonl").read_text().splitlines()]
-    assert [r["correct"] for r in records] == [True] * 5 + [False]
+    assert [r["verdict"] == "correct" for r in records] == [True] * 5 + [False]
     assert [r["index"] for r in records] == list(range(6))
     summary = json.loads((tmp_path / "run1/summary.json").read_text())
     assert summary["metrics"]["execution_accuracy"]["value"] == pytest.approx(5 / 6)
@@ -98,7 +98,7 @@ def test_value_placeholder_reproduces_evaluation_py(tiny_spider):
     example = SpiderBenchmark(tiny_spider, "dev").examples()[5]  # SELECT sum(price) FROM item
     prediction = "SELECT sum(price) FROM item WHERE length('value') = 5"  # 'value' -> '1' changes the result
     verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, value_placeholder=flag).score([example], [prediction])
-                [0]["verdict"] for flag in (False, True)]
+                [0].verdict for flag in (False, True)]
     assert verdicts == ["correct", "wrong_result"]
 
 
@@ -106,7 +106,7 @@ def test_distinct_is_stripped_unless_kept(tiny_spider):
     example = Example(0, {"db_id": "concert", "question": "Countries of singers."}, "SELECT country FROM singer")
     prediction = "SELECT DISTINCT country FROM singer"  # 2 rows against gold's 4 (duplicates)
     verdicts = [SpiderBenchmark(tiny_spider, "dev", workers=1, keep_distinct=keep).score([example], [prediction])
-                [0]["verdict"] for keep in (False, True)]
+                [0].verdict for keep in (False, True)]
     assert verdicts == ["correct", "wrong_result"]
 
 

@@ -15,6 +15,7 @@ from harness.cli import main as cli
 from harness.metrics.text import reference_streams
 from harness.runs.records import load_run, summarize
 from test_text_metrics import _sacrebleu_cli
+from harness.types import Record
 
 CREATE_CONTEXT = [
     {"question": "How many heads of the departments are older than 56 ?",
@@ -175,10 +176,10 @@ def test_styles_and_thinking_is_stripped_and_kept(tiny_spider: Path) -> None:
     examples = reasoning.examples()[:3]
     records = reasoning.score(examples, ["<think>counts rows of singer</think>\nQuestion: How many singers are there?",
                                          "<think>still thinking", ""])
-    assert records[0]["answer"] == "How many singers are there?"
-    assert records[0]["thinking"] == "counts rows of singer" and records[0]["scores"]["bleu"] == pytest.approx(100)
-    assert [r["verdict"] for r in records] == ["answered", "unfinished_thinking", "empty"]
-    assert records[1]["thinking"] == "still thinking" and records[1]["scores"]["chrf"] == 0.0
+    assert records[0].prediction == "How many singers are there?"
+    assert records[0].details["thinking"] == "counts rows of singer" and records[0].scores["bleu"] == pytest.approx(100)
+    assert [r.verdict for r in records] == ["answered", "unfinished_thinking", "empty"]
+    assert records[1].details["thinking"] == "still thinking" and records[1].scores["chrf"] == 0.0
 
 
 def test_aggregate_equals_sacrebleu_and_rouge_score_on_the_same_predictions(tiny_spider: Path) -> None:
@@ -186,9 +187,7 @@ def test_aggregate_equals_sacrebleu_and_rouge_score_on_the_same_predictions(tiny
     examples = bench.examples()
     outputs = ["How many singers?", "Singers older than 40 sorted by name", "average age by country", "cheap items",
                "What is the most expensive item?", "total price of items", "names of singers and countries"]
-    records = bench.score(examples, outputs)
-    for record, example in zip(records, examples):
-        record["tags"] = dict(example.tags)
+    records = [Record.from_scored(e, o, s) for e, o, s in zip(examples, outputs, bench.score(examples, outputs))]
     refs = [e.target for e in examples]
     metrics = bench.aggregate(records)
     assert metrics["bleu"] == pytest.approx(BLEU().corpus_score(outputs, reference_streams(refs)).score, abs=1e-9)
@@ -214,11 +213,11 @@ def test_harness_score_cli_on_plain_lines(tiny_spider: Path, tmp_path: Path, mon
     summary, records = load_run(out)
     assert summary.n == 6 and summary.metrics["bleu"].value == pytest.approx(100.0)
     assert summary.metrics["rougeL"].value == pytest.approx(1.0)
-    assert records[0]["answer"] == "How many singers are there?" and records[0]["target"] == [records[0]["answer"]]
+    assert records[0].prediction == "How many singers are there?" and records[0].target == [records[0].prediction]
     thinking = tmp_path / "thinking.jsonl"
     thinking.write_text("".join(json.dumps({"index": i, "prediction": f"<think>{i}</think>{e.target[0]}"}) + "\n"
                                 for i, e in enumerate(bench.examples())))
     assert cli(["score", "sql2text", "--data", str(tiny_spider), "--predictions", str(thinking),
                 "--out", str(tmp_path / "t")]) == 0
     assert load_run(tmp_path / "t")[0].metrics == summary.metrics
-    assert load_run(tmp_path / "t")[1][2]["thinking"] == "2"
+    assert load_run(tmp_path / "t")[1][2].details["thinking"] == "2"

@@ -107,7 +107,7 @@ def test_train_save_load_merge_and_resume(tmp_path, tiny_model_dir, tiny_spider)
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from harness.cli.merge import merge_adapter
+    from harness.merge import merge_adapter
     from harness.models import resolve_adapter
 
     recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider)

@@ -23,10 +23,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from harness.backends.base import Backend
-from harness.errors import ModelError
+from harness.errors import ConfigError, ModelError
 from harness.models import AdapterRef, ModelRef, resolve_adapter
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
@@ -35,14 +35,14 @@ MAX_BACKOFF_S = 60.0
 log = logging.getLogger(__name__)
 
 
-class APIError(RuntimeError):
+class APIError(ModelError):
     """A request failed for good: the message names the URL, the served model and what the server said."""
 
 
 def api_model_ref(model: str, base_url: str) -> ModelRef:
     """The identity of a served model: its served name and where it is served (credentials stripped)."""
     if not model:
-        raise ValueError("--backend api needs --model NAME: the model name the server serves (see GET /v1/models)")
+        raise ConfigError("--backend api needs --model NAME: the model name the server serves (see GET /v1/models)")
     url = normalize_base_url(base_url)
     return ModelRef(model, model, {"api_model": model, "base_url": url})
 
@@ -52,7 +52,7 @@ def api_adapter_ref(spec: str) -> AdapterRef:
     name, sep, folder = spec.partition("=")
     name = name.strip()
     if not name:
-        raise ValueError(f"--adapter {spec!r}: expected NAME or NAME=DIR (NAME = the served model name)")
+        raise ConfigError(f"--adapter {spec!r}: expected NAME or NAME=DIR (NAME = the served model name)")
     if not sep:
         return AdapterRef(name, None, {"name": name, "served_name": name})
     local = resolve_adapter(folder, name=name)
@@ -62,10 +62,10 @@ def api_adapter_ref(spec: str) -> AdapterRef:
 def normalize_base_url(base_url: str) -> str:
     """`http://host:port/v1` without user:password, query or trailing slash; `/v1` is added when missing."""
     if not base_url:
-        raise ValueError("--backend api needs --base-url, e.g. http://127.0.0.1:8000/v1")
+        raise ConfigError("--backend api needs --base-url, e.g. http://127.0.0.1:8000/v1")
     parts = urllib.parse.urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"--base-url {base_url!r}: expected http(s)://host[:port][/v1]")
+        raise ConfigError(f"--base-url {base_url!r}: expected http(s)://host[:port][/v1]")
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
     path = parts.path.rstrip("/")
     if not path.endswith("/v1"):
@@ -78,13 +78,19 @@ class APIBackend(Backend):
 
     name = "api"
 
+    @classmethod
+    def references(cls, model: str | None, adapters: Sequence[str], options: Mapping[str, Any]
+                   ) -> tuple[ModelRef, list[AdapterRef]]:
+        """The served model's name and URL; adapters by served NAME or NAME=DIR."""
+        return resolve(model, options.get("base_url"), adapters)
+
     def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, base_url: str,
                  concurrency: int = 8, timeout_s: float = 120.0, max_retries: int = 5,
                  api_key_env: str = "OPENAI_API_KEY", chat_template_kwargs: dict[str, Any] | None = None,
                  backoff_s: float = 1.0, check_models: bool = True):
         """`check_models`: refuse names that `GET /v1/models` does not list (off for servers without it)."""
         if concurrency < 1 or max_retries < 0 or timeout_s <= 0:
-            raise ValueError(f"api backend: concurrency >= 1, max_retries >= 0, timeout_s > 0 expected "
+            raise ConfigError(f"api backend: concurrency >= 1, max_retries >= 0, timeout_s > 0 expected "
                              f"(got {concurrency}, {max_retries}, {timeout_s})")
         self.base_url = normalize_base_url(base_url)
         self.model = model.path

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from harness.types import Generation, GenerationRequest, Sampling
+
+if TYPE_CHECKING:
+    from harness.models import AdapterRef, ModelRef
 
 
 class Backend(ABC):
@@ -15,6 +18,15 @@ class Backend(ABC):
     """
 
     name: str
+
+    @classmethod
+    def references(cls, model: str | None, adapters: Sequence[str], options: Mapping[str, Any]
+                   ) -> tuple[ModelRef, list[AdapterRef]]:
+        """What the user named as model and adapters -> the references (identities) this backend serves.
+        Default: local or hub models and adapter folders."""
+        from harness.models import resolve_adapter, resolve_model
+
+        return resolve_model(model), [resolve_adapter(a) for a in adapters]
 
     @abstractmethod
     def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:

@@ -11,6 +11,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenize
 
 from harness.backends.base import Backend
 from harness.backends.precision import resolve_precision
+from harness.errors import ConfigError
 from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
@@ -42,7 +43,7 @@ class HFBackend(Backend):
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         precision = resolve_precision(precision, cuda=self.device.startswith("cuda"))
         if precision not in DTYPES:
-            raise ValueError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
+            raise ConfigError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
         self.precision = precision
         self.batch_size = batch_size
         self.chat_template_kwargs = chat_template_kwargs or {}
@@ -67,12 +68,12 @@ class HFBackend(Backend):
         self.model = model.loaded.model
         param = next(self.model.parameters())
         if param.dtype != DTYPES[self.precision]:
-            raise ValueError(f"precision {self.precision!r}, but the in-memory model's weights are {param.dtype}: "
+            raise ConfigError(f"precision {self.precision!r}, but the in-memory model's weights are {param.dtype}: "
                              f"pass precision={precision_name(param.dtype)!r} (the model is used as it is)")
         self.device = str(param.device)
         missing = [a.name for a in adapters if a.name not in getattr(self.model, "peft_config", {})]
         if missing:
-            raise ValueError(f"adapters {missing} are not loaded in the in-memory model")
+            raise ConfigError(f"adapters {missing} are not loaded in the in-memory model")
 
     def settings(self) -> dict[str, Any]:
         return {"backend": self.name, "precision": self.precision, "batch_size": self.batch_size,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from harness.backends.base import Backend
+from harness.errors import ConfigError, ModelError
 from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Sampling
 
@@ -48,7 +49,7 @@ def import_vllm() -> VLLMRuntime:
         import vllm
         from vllm.lora.request import LoRARequest
     except ImportError as err:
-        raise ModuleNotFoundError(f"{INSTALL_HINT} ({err})") from None
+        raise ModelError(f"{INSTALL_HINT} ({err})") from None
     return VLLMRuntime(vllm.LLM, vllm.SamplingParams, LoRARequest)
 
 
@@ -95,11 +96,11 @@ class VLLMBackend(Backend):
                  chat_template_kwargs: dict[str, Any] | None = None, engine_args: dict[str, Any] | None = None,
                  runtime: VLLMRuntime | None = None):
         if precision not in DTYPES:
-            raise ValueError(f"precision {precision!r}: expected one of {', '.join(DTYPES)}")
+            raise ConfigError(f"precision {precision!r}: expected one of {', '.join(DTYPES)}")
         problems = [f"{a.name} ({a.path}): {', '.join(reasons)}" for a in adapters if (reasons := check_servable(a))]
         if problems:
             listed = "; ".join(problems)
-            raise ValueError(f"vLLM cannot serve these adapters: {listed}. Use --backend hf, or merge the adapter "
+            raise ModelError(f"vLLM cannot serve these adapters: {listed}. Use --backend hf, or merge the adapter "
                              "into the base model and evaluate the merged folder as --model")
         from harness.backends.hf import load_tokenizer
 

@@ -1,29 +1,26 @@
 """Benchmark registry. Entries are "module:attr" strings so a benchmark's imports load only when used."""
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
-from harness.registry import load
+from harness.options import check_options
+from harness.registry import load, with_plugins
 
-BENCHMARKS: dict[str, str] = {
+BENCHMARKS: dict[str, str] = with_plugins({
     "spider": "harness.benchmarks.spider:SpiderBenchmark",
     "sql2text": "harness.benchmarks.sql2text:Sql2TextBenchmark",
     "extraction": "harness.benchmarks.extraction:ExtractionBenchmark",
     "bird": "harness.benchmarks.bird:BirdBenchmark",
-}
+}, "harness.benchmarks")
 
 
 def get_benchmark(name: str, **options: Any) -> Benchmark:
-    """Instantiate a registered benchmark; options are its constructor arguments (data, split, ...)."""
+    """Instantiate a registered benchmark; options are its constructor arguments (data, split, ...), checked
+    against the constructor's type hints first."""
     cls = load(BENCHMARKS, name, "benchmark")
-    accepted = inspect.signature(cls).parameters
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValueError(f"benchmark {name!r} has no option {', '.join(unknown)}; "
-                         f"its options are: {', '.join(accepted)}")
+    check_options(cls, options, f"benchmark {name!r}")
     benchmark = cls(**options)
     benchmark.options = {k: v for k, v in options.items() if k != "data"}
     return benchmark

@@ -4,13 +4,22 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 from harness.errors import DataError
-from harness.types import Example, Message
+from harness.types import Example, Message, Record, Scored
 
 
+Aggregator = Callable[[Sequence[Record]], dict[str, float]]
+
+
+def mean_scores(records: Sequence[Record], metrics: Sequence[str]) -> dict[str, float]:
+    """Mean of each per-example score present in every record."""
+    if not records:
+        return {}
+    return {m: sum(r.scores[m] for r in records) / len(records) for m in metrics if all(m in r.scores for r in records)}
 
 
 def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...]], suffix: str,
@@ -34,8 +43,8 @@ def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...
 class Benchmark(ABC):
     """One task. Subclasses set the class attributes and implement the four abstract methods.
 
-    The first entry of `metric_names` is the headline metric. `score` returns one record per example with at
-    least `scores` ({metric: float} for per-example metrics) plus whatever explains the verdict.
+    The first entry of `metric_names` is the headline metric. `score` returns one `Scored` per example: the
+    prediction it judged, a verdict, per-example `scores` ({metric: float}) and its own `details`.
     """
 
     name: ClassVar[str]
@@ -65,22 +74,25 @@ class Benchmark(ABC):
     @abstractmethod
     def score(
         self, examples: Sequence[Example], outputs: Sequence[str], *, on_done: Callable[[int], None] | None = None
-    ) -> list[dict[str, Any]]:
-        """Per-example records for raw model outputs, aligned with `examples`."""
+    ) -> list[Scored]:
+        """One judgement per raw model output, aligned with `examples`."""
 
     @abstractmethod
     def data_identity(self) -> dict[str, Any]:
         """Where the data came from and a content hash, for the manifest."""
 
-    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
-        """Headline metrics over a set of records; the default is the mean of per-example scores.
-
-        Bootstrap CIs call this on resamples, so corpus metrics override it and recompute from records.
+    @classmethod
+    def aggregator(cls, options: Mapping[str, Any], extra: Mapping[str, Any]) -> Aggregator:
+        """The metrics of any subset of records (bootstrap resamples call it), configured only by what a run
+        summary holds: the benchmark's options and its `summary_extra()`. It reads no data, so comparisons and
+        reports recompute metrics without rebuilding the benchmark. Default: means of per-example scores;
+        corpus metrics (BLEU, micro F1) override it.
         """
-        if not records:
-            return {}
-        return {m: sum(r["scores"][m] for r in records) / len(records) for m in self.metric_names
-                if all(m in r["scores"] for r in records)}
+        return partial(mean_scores, metrics=cls.metric_names)
+
+    def aggregate(self, records: Sequence[Record]) -> dict[str, float]:
+        """This benchmark's metrics over `records`."""
+        return self.aggregator(self.options, self.summary_extra())(records)
 
     def prompt_identity(self) -> dict[str, str]:
         text = json.dumps({"system": self.system_prompt, "user": self.user_template}, sort_keys=True)

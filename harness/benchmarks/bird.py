@@ -25,7 +25,7 @@ from harness.benchmarks.base import Benchmark, find_split_file
 from harness.benchmarks.spider import compact_schema, database_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path, read_json_rows
-from harness.types import Example, Message
+from harness.types import Example, Message, Scored
 
 DIFFICULTIES = ("simple", "moderate", "challenging")
 SPLIT_FILES = {"dev": ("dev.json", "dev.jsonl", "mini_dev_sqlite.json", "mini_dev_sqlite.jsonl"),
@@ -159,7 +159,7 @@ class BirdBenchmark(Benchmark):
                 "schema_notes": json.dumps(shape, sort_keys=True), "hash": hashlib.sha256(text.encode()).hexdigest()[:16]}
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
-              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+              on_done: Callable[[int], None] | None = None) -> list[Scored]:
         from harness.sql.execution import ExecItem, score_execution
         from harness.sql.extract import extract_sql
 
@@ -170,15 +170,14 @@ class BirdBenchmark(Benchmark):
         records = []
         for example, sql, verdict in zip(examples, extracted, verdicts):
             correct = verdict.verdict == "correct"
-            record = {"extracted_sql": sql, "verdict": verdict.verdict, "correct": correct, "error": verdict.error,
-                      "exec_seconds": round(verdict.seconds, 6),
-                      "scores": {"execution_accuracy": float(correct), "soft_f1": verdict.soft_f1}}
+            record = Scored(sql, verdict.verdict, {"execution_accuracy": float(correct), "soft_f1": verdict.soft_f1},
+                            verdict.error, {"exec_seconds": round(verdict.seconds, 6)})
             if self.ves_repeats:
                 ratio = self._time_ratio(example, sql) if correct and sql else 0.0
-                record["ves_time_ratio"] = ratio
+                record.details["ves_time_ratio"] = ratio
                 from harness.metrics.bird import r_ves_score, ves_reward
 
-                record["scores"]["r_ves"] = r_ves_score(ves_reward(ratio))
+                record.scores["r_ves"] = r_ves_score(ves_reward(ratio))
             records.append(record)
         return records
 

@@ -11,16 +11,16 @@ optional and list fields) belongs to the benchmark; counting rules are in harnes
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from harness.benchmarks.base import Benchmark, find_split_file
+from harness.benchmarks.base import Aggregator, Benchmark, find_split_file
 from harness.errors import DataError
 from harness.metrics.fields import Schema, judge, parse_json_object, schema_errors, summarize_judgements
 from harness.metrics.text import split_thinking
 from harness.io import hash_path, read_json_rows
-from harness.types import Example, Message
+from harness.types import Example, Message, Record, Scored
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction"
 SPLIT_FILES = {"test": ("test.jsonl", "dev.jsonl"), "dev": ("test.jsonl", "dev.jsonl"), "train": ("train.jsonl",)}
@@ -74,24 +74,26 @@ class ExtractionBenchmark(Benchmark):
         return json.dumps(example.target, ensure_ascii=False)
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
-              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+              on_done: Callable[[int], None] | None = None) -> list[Scored]:
         records = []
         for example, output in zip(examples, outputs):
             thinking, answer = split_thinking(output)
             judgement = judge(answer, example.target, self.schema)
-            record = {"thinking": thinking, **judgement.to_record()}
-            record["scores"] = {"all_fields_exact": float(all(judgement.exact.values())),
-                                "parse_rate": float(judgement.parsed),
-                                "schema_valid_rate": float(judgement.schema_valid),
-                                **{f"exact_{k}": float(v) for k, v in judgement.exact.items()}}
-            records.append(record)
+            details = {"thinking": thinking, **judgement.to_record()}
+            prediction = details.pop("extracted")
+            scores = {"all_fields_exact": float(all(judgement.exact.values())),
+                      "parse_rate": float(judgement.parsed),
+                      "schema_valid_rate": float(judgement.schema_valid),
+                      **{f"exact_{k}": float(v) for k, v in judgement.exact.items()}}
+            records.append(Scored(prediction, details.pop("verdict"), scores, details=details))
         if on_done:
             on_done(len(records))
         return records
 
-    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
-        """Rates and micro/macro P/R/F1 from the records' per-field counts (see harness.metrics.fields)."""
-        return summarize_judgements(records, self.schema)
+    @classmethod
+    def aggregator(cls, options: Mapping[str, Any], extra: Mapping[str, Any]) -> Aggregator:
+        """Rates and micro/macro P/R/F1 from the records' per-field counts, for the schema the run recorded."""
+        return partial(_aggregate, Schema.from_mapping(extra["schema"]))
 
     def summary_extra(self) -> dict[str, Any]:
         """The schema and comparison rules, for RunSummary.extra."""
@@ -106,6 +108,10 @@ class ExtractionBenchmark(Benchmark):
     def data_identity(self) -> dict[str, Any]:
         return {"path": str(self.path.resolve()), "split": self.split, "sha256": hash_path(self.path),
                 "n_examples": len(self.examples())}
+
+
+def _aggregate(schema: Schema, records: Sequence[Record]) -> dict[str, float]:
+    return summarize_judgements([r.details for r in records], schema)
 
 
 def _split_path(data: Path, split: str) -> Path:

@@ -25,6 +25,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from harness.errors import DataError
+
 MINI_SPIDER_DIR: Path = Path(__file__).resolve().parents[2] / "benchmarks" / "spider-mini"
 SPLITS: tuple[str, ...] = ("dev", "train")
 # Bump when the built layout changes, so caches built by an older builder are not reused.
@@ -32,7 +34,7 @@ _BUILD_VERSION = "1"
 _FIELDS = ("db_id", "question", "query")
 
 
-class MiniSpiderError(ValueError):
+class MiniSpiderError(DataError):
     """The shipped data is malformed: a script, an example or a gold query is wrong."""
 
 

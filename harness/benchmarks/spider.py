@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from harness.benchmarks.base import Benchmark, find_split_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path
-from harness.types import Example, Message
+from harness.types import Example, Message, Scored
 
 HARDNESS_LEVELS = ("easy", "medium", "hard", "extra")
 SPLIT_FILES = {"train": ("train_spider.json", "train.json"), "dev": ("dev.json",), "test": ("test.json",)}
@@ -124,7 +124,7 @@ class SpiderBenchmark(Benchmark):
         return self._schemas[db_id]
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
-              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+              on_done: Callable[[int], None] | None = None) -> list[Scored]:
         from harness.sql.execution import ExecItem, score_execution
         from harness.sql.extract import extract_sql
         from harness.sql.normalize import normalize_sql
@@ -139,14 +139,11 @@ class SpiderBenchmark(Benchmark):
             gold_norm = normalize_sql(example.target)
             exact = sql is not None and gold_norm is not None and normalize_sql(sql) == gold_norm
             correct = verdict.verdict == "correct"
-            records.append({
-                "extracted_sql": sql,
-                "verdict": verdict.verdict,
-                "correct": correct,
-                "error": verdict.error,
-                "exec_seconds": round(verdict.seconds, 6),
-                "scores": {"execution_accuracy": float(correct), "exact_match": float(exact)},
-            })
+            records.append(Scored(
+                prediction=sql, verdict=verdict.verdict, error=verdict.error,
+                scores={"execution_accuracy": float(correct), "exact_match": float(exact)},
+                details={"exec_seconds": round(verdict.seconds, 6)},
+            ))
         return records
 
     def data_identity(self) -> dict[str, Any]:

@@ -22,15 +22,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from harness.benchmarks.base import Benchmark, find_split_file
-from harness.errors import DataError
+from harness.benchmarks.base import Aggregator, Benchmark, find_split_file
+from harness.errors import ConfigError, DataError
 from harness.metrics.text import TextScorer, split_thinking
 from harness.io import Row, combined_hash, hash_path, read_json_rows, read_text
-from harness.types import Example, Message
+from harness.types import Example, Message, Record, Scored
 
 SPIDER_SPLITS = {"test": ("dev.json",), "dev": ("dev.json",), "train": ("train.json", "train_spider.json")}
 STYLES = {
@@ -54,7 +54,7 @@ class Sql2TextBenchmark(Benchmark):
     def __init__(self, data: str | Path | None = None, split: str = "test", *, style: str = "plain",
                  use_stemmer: bool = True):
         if style not in STYLES:
-            raise ValueError(f"style {style!r}: choose one of {', '.join(STYLES)}")
+            raise ConfigError(f"style {style!r}: choose one of {', '.join(STYLES)}")
         if data is None:
             from harness.benchmarks.mini_spider import ensure_built
 
@@ -91,31 +91,24 @@ class Sql2TextBenchmark(Benchmark):
         return example.target[0]
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
-              on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+              on_done: Callable[[int], None] | None = None) -> list[Scored]:
         split = [split_thinking(o) for o in outputs]
         answers = [clean_answer(answer) for _, answer in split]
         segments = self.scorer.score(answers, [e.target for e in examples])
         records = []
         for output, (thinking, _), answer, seg in zip(outputs, split, answers, segments):
-            records.append({
-                "answer": answer,  # not "prediction": records.jsonl is re-scored from raw_output
-                "thinking": thinking,
-                "verdict": _verdict(output, answer),
-                "scores": {"bleu": seg.bleu, "chrf": seg.chrf, **seg.rouge},
-                "stats": {"bleu": seg.bleu_stats, "chrf": seg.chrf_stats},
-            })
+            records.append(Scored(
+                prediction=answer, verdict=_verdict(output, answer),
+                scores={"bleu": seg.bleu, "chrf": seg.chrf, **seg.rouge},
+                details={"thinking": thinking, "stats": {"bleu": seg.bleu_stats, "chrf": seg.chrf_stats}},
+            ))
         if on_done:
             on_done(len(records))
         return records
 
-    def aggregate(self, records: Sequence[dict[str, Any]]) -> dict[str, float]:
-        """Corpus BLEU/chrF from the records' sacrebleu statistics; ROUGE F averaged over examples."""
-        if not records:
-            return {}
-        corpus = self.scorer.corpus_from_stats([r["stats"]["bleu"] for r in records],
-                                               [r["stats"]["chrf"] for r in records])
-        rouge = {t: sum(r["scores"][t] for r in records) / len(records) for t in ("rouge1", "rouge2", "rougeL")}
-        return {**corpus, **rouge}
+    @classmethod
+    def aggregator(cls, options: Mapping[str, Any], extra: Mapping[str, Any]) -> Aggregator:
+        return partial(_aggregate, TextScorer())
 
     def summary_extra(self) -> dict[str, Any]:
         """sacrebleu signatures and ROUGE settings, for RunSummary.extra."""
@@ -208,6 +201,16 @@ def tables_used(sql: str) -> set[str]:
         return set()
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     return {t.name.lower() for t in tree.find_all(exp.Table)} - ctes
+
+
+def _aggregate(scorer: TextScorer, records: Sequence[Record]) -> dict[str, float]:
+    """Corpus BLEU/chrF from the records' sacrebleu statistics; ROUGE F averaged over examples."""
+    if not records:
+        return {}
+    corpus = scorer.corpus_from_stats([r.details["stats"]["bleu"] for r in records],
+                                      [r.details["stats"]["chrf"] for r in records])
+    rouge = {t: sum(r.scores[t] for r in records) / len(records) for t in ("rouge1", "rouge2", "rougeL")}
+    return {**corpus, **rouge}
 
 
 def clean_answer(answer: str) -> str:

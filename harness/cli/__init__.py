@@ -1,11 +1,16 @@
-"""`harness` command line: one module per subcommand, each with `add_parser(subparsers)` and `main(args)`."""
+"""`harness` command line: one module per subcommand, each with `add_parser(subparsers)` and `main(args)`.
+
+The modules parse arguments and print; the work is done by `harness.api`.
+"""
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.markup import escape
 
 COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity", "audit", "contamination")
@@ -25,6 +30,8 @@ def show_defaults(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.split(":")[0])
+    parser.add_argument("--debug", action="store_true",
+                        help="debug logging, and a traceback for every error (also expected ones)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"harness.cli.{name}").add_parser(sub)
@@ -35,15 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from harness.backends.api import APIError
     from harness.errors import HarnessError
 
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=args.debug)], force=True)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: finished generations are cached; rerun the same command to resume")
         return 130
-    except (HarnessError, FileNotFoundError, ModuleNotFoundError, ValueError, APIError) as err:
+    except HarnessError as err:
+        if args.debug:
+            raise
         console.print(f"[red]error:[/] {escape(str(err))}")
         return 2
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -11,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.benchmarks import BENCHMARKS
-from harness.runs.records import RunSummary
+from harness.runs.records import Run, RunSummary
 
 
 def add_benchmark_args(parser: argparse.ArgumentParser) -> None:
@@ -45,35 +44,11 @@ def _key_value(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(f"{text!r}: value is not valid YAML ({err})") from None
 
 
-def benchmark_options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {"data": args.data, **dict(args.option)}
-    if args.split:
-        options["split"] = args.split
-    return options
-
-
-def pop_trust_options(options: dict[str, Any], same_as_base_threshold: float | None = None) -> Any:
-    """Take `-O exclude_ambiguous=...` out of the benchmark options: it is the trust checks' option."""
-    from harness.trust.runs import TrustOptions
-
-    exclude = options.pop("exclude_ambiguous", False)
-    if not isinstance(exclude, bool):
-        raise ValueError(f"-O exclude_ambiguous={exclude!r}: expected true or false")
-    if same_as_base_threshold is None:
-        return TrustOptions(exclude_ambiguous=exclude)
-    if not 0.0 < same_as_base_threshold <= 1.0:
-        raise ValueError(f"--same-as-base-threshold {same_as_base_threshold}: expected a fraction in (0, 1]")
-    return TrustOptions(exclude_ambiguous=exclude, same_as_base_threshold=same_as_base_threshold)
-
-
-def default_out(args: argparse.Namespace) -> Path:
-    return Path(args.out or f"runs/{args.benchmark}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
-
-
-def print_summaries(results: Sequence[tuple[Path, RunSummary]], console: Console | None = None) -> None:
+def print_summaries(run: Run, console: Console | None = None) -> None:
     """A table of every metric with its 95% CI per variant, one of the headline metric per breakdown tag,
     then the verdict counts and where each run was written."""
     console = console or Console()
+    results = [(v.path, v.summary) for v in run]
     if not results:
         return
     first = results[0][1]

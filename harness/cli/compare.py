@@ -24,16 +24,18 @@ def main(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from harness.report.compare import compare_runs, comparison_table, comparison_to_json, flips_text
+    from harness.api import compare
+    from harness.errors import ConfigError
+    from harness.report.compare import comparison_table, comparison_to_json, flips_text
 
-    comp = compare_runs(args.run_a, args.run_b, force=args.force, n_resamples=args.resamples, seed=args.seed)
+    comp = compare(args.run_a, args.run_b, force=args.force, n_resamples=args.resamples, seed=args.seed)
     console = Console()
     for difference in comp.differences:
         console.print(f"[yellow]forced despite:[/] {difference}")
     console.print(comparison_table(comp))
     metric = args.metric or comp.a.summary.primary_metric
     if metric not in comp.metrics:
-        raise ValueError(f"--metric {metric}: not in both runs; choose one of {', '.join(comp.metrics)}")
+        raise ConfigError(f"--metric {metric}: not in both runs; choose one of {', '.join(comp.metrics)}")
     if comp.metrics[metric].mcnemar is not None:
         console.print(flips_text(comp, metric, limit=args.show), markup=False, highlight=False, soft_wrap=True)
     if args.json:

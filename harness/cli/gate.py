@@ -23,26 +23,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rich.console import Console
 
-    from harness.gate import Gate, evaluate_gate, load_gates
+    from harness.api import gate, gate_file
+    from harness.errors import ConfigError
 
     if args.gates and (args.run or args.baseline):
-        raise ValueError("give either --gates FILE, or --baseline BASELINE_RUN and RUN, not both")
+        raise ConfigError("give either --gates FILE, or --baseline BASELINE_RUN and RUN, not both")
     if args.gates:
-        gates = [g for path in args.gates for g in load_gates(path)]
+        results = [r for path in args.gates for r in gate_file(path, n_resamples=args.resamples)]
     else:
         if not (args.run and args.baseline):
-            raise ValueError("give --gates FILE, or both --baseline BASELINE_RUN and RUN")
+            raise ConfigError("give --gates FILE, or both --baseline BASELINE_RUN and RUN")
         conditions = ({"no_significant_drop": True} if args.no_significant_drop
                       else {"min_delta": -args.tolerance})
-        gates = [Gate(Path(args.run), Path(args.baseline), metric=metric, max_flips=args.max_flips, force=args.force,
-                      source="command line", **conditions)
-                 for metric in (args.metric or [None])]
+        results = [gate(args.run, args.baseline, metric=metric, max_flips=args.max_flips, force=args.force,
+                        source="command line", n_resamples=args.resamples, **conditions)
+                   for metric in (args.metric or [None])]
     console = Console()
-    results = [evaluate_gate(g, n_resamples=args.resamples) for g in gates]
     for result in results:
         style = "green" if result.passed else "red"
         console.print(result.report(), style=style, markup=False, highlight=False, soft_wrap=True)

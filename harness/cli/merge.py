@@ -16,32 +16,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=main)
 
 
-def merge_adapter(adapter: str | Path, out: str | Path, model: str | None = None) -> Path:
-    """Base + adapter -> `merge_and_unload()` -> a folder that `from_pretrained` loads without peft."""
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from harness.models import resolve_adapter, resolve_model
-
-    adapter_ref = resolve_adapter(adapter)
-    spec = model or adapter_ref.identity["base_model"]
-    if not spec:
-        raise ValueError(f"{adapter_ref.path}/adapter_config.json names no base_model_name_or_path; pass --model")
-    base_ref = resolve_model(spec)
-    base = AutoModelForCausalLM.from_pretrained(base_ref.path, dtype="auto")
-    merged = PeftModel.from_pretrained(base, str(adapter_ref.path)).merge_and_unload()
-    out = Path(out)
-    merged.save_pretrained(out)
-    tokenizer_source = adapter_ref.path if (adapter_ref.path / "tokenizer_config.json").is_file() else base_ref.path
-    AutoTokenizer.from_pretrained(tokenizer_source).save_pretrained(out)
-    return out
-
-
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from harness.api import merge
+
     console = Console()
-    out = merge_adapter(args.adapter, args.out, args.model)
+    out = merge(args.adapter, args.out, model=args.model)
     console.print(f"merged model: {out}  (score it: harness run BENCHMARK --model {out})")
     if args.parity_n > 0:
         result = record_merge_parity(args.adapter, out, args.model, args.parity_n)

@@ -14,6 +14,8 @@ from typing import Any, Sequence
 
 from harness.backends.precision import PRECISIONS, resolve_precision
 from harness.benchmarks import BENCHMARKS
+from harness.errors import ConfigError
+from harness.types import Scored
 
 BACKEND_CHOICES = ("hf", "vllm", "api")
 
@@ -49,8 +51,8 @@ def compare_variant(benchmark: Any, examples: Sequence[Any], variant: str, first
     return parity
 
 
-def _outcome(record: dict[str, Any]) -> Any:
-    return record.get("verdict", record["scores"])
+def _outcome(scored: Scored) -> str:
+    return scored.verdict
 
 
 def _diverges_at(a: str, b: str) -> int:
@@ -99,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
 
     backends = [b.strip() for b in args.backends.split(",")]
     if len(backends) != 2 or len(set(backends)) != 2 or not set(backends) <= set(BACKEND_CHOICES):
-        raise ValueError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKEND_CHOICES)}")
+        raise ConfigError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKEND_CHOICES)}")
     options: dict[str, Any] = {"data": args.data, **({"split": args.split} if args.split else {})}
     benchmark = get_benchmark(args.benchmark, **options)
     examples = benchmark.examples()[: args.n]

@@ -16,15 +16,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from harness.train.recipe import load_recipe
+    from harness.api import train
 
-    recipe = load_recipe(args.recipe, args.overrides)  # before importing torch/trl: a typo fails in ~0.3 s
-    from harness.train.sft import train
-
-    result = train(recipe, resume=args.resume)
+    result = train(args.recipe, args.overrides, resume=args.resume)
     m = result.manifest
     Console().print(f"adapter: {result.adapter_dir}  steps {m['steps']}  final loss {m['final_loss']:.4f}  "
                     f"{m['wall_seconds']} s  {m['tokens_per_second']} tokens/s\n"
                     f"score it: harness run {m['benchmark']} --adapter {result.adapter_dir}"
-                    + (f" --model {recipe.model}" if recipe.model else ""))
+                    + (f" --model {m['recipe']['model']}" if m["recipe"].get("model") else ""))
     return 0

@@ -6,43 +6,24 @@ forced.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from harness.errors import ConfigError
 from harness.metrics.stats import DeltaCI, McNemar, mcnemar_exact, paired_bootstrap_delta
-from harness.runs.records import RunSummary, load_run
+from harness.benchmarks.base import mean_scores
+from harness.runs.records import RunSummary, Variant
+from harness.types import Record
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-Record = dict[str, Any]
-
-
-class IncomparableRuns(ValueError):
+class IncomparableRuns(ConfigError):
     """The runs differ in data, limit, prompt template or examples; the message lists each difference."""
-
-
-@dataclass(frozen=True)
-class LoadedRun:
-    path: Path
-    summary: RunSummary
-    records: list[Record]  # sorted by example index
-
-    @classmethod
-    def load(cls, path: str | Path) -> "LoadedRun":
-        path = Path(path)
-        if path.name == "summary.json":  # accept the summary file itself as a name for its run
-            path = path.parent
-        summary, records = load_run(path)
-        return cls(path, summary, sorted(records, key=lambda r: r["index"]))
-
-    @property
-    def label(self) -> str:
-        model = (self.summary.manifest.get("model") or {}).get("name")
-        return f"{model}/{self.summary.variant}" if model else self.summary.variant
 
 
 @dataclass(frozen=True)
@@ -77,8 +58,8 @@ class MetricComparison:
 
 @dataclass
 class Comparison:
-    a: LoadedRun
-    b: LoadedRun
+    a: Variant
+    b: Variant
     metrics: dict[str, MetricComparison]
     n: int  # paired examples
     confidence: float
@@ -92,11 +73,11 @@ class Comparison:
         """Examples that went `direction` ("right_to_wrong" or "wrong_to_right") on `metric`, A -> B."""
         indices = getattr(self.metrics[metric], direction)
         a, b = _by_index(self.a.records), _by_index(self.b.records)
-        return [Flip(i, a[i].get("inputs", {}), a[i].get("target"), example_output(a[i]), example_output(b[i]),
-                     a[i].get("verdict"), b[i].get("verdict")) for i in indices]
+        return [Flip(i, a[i].inputs, a[i].target, example_output(a[i]), example_output(b[i]), a[i].verdict,
+                     b[i].verdict) for i in indices]
 
 
-def setup_differences(a: LoadedRun, b: LoadedRun) -> list[str]:
+def setup_differences(a: Variant, b: Variant) -> list[str]:
     """Why the two runs' scores are not comparable; empty when they are."""
     ma, mb = a.summary.manifest, b.summary.manifest
     found = []
@@ -111,29 +92,29 @@ def setup_differences(a: LoadedRun, b: LoadedRun) -> list[str]:
     prompt_a, prompt_b = (ma.get("prompt") or {}).get("hash"), (mb.get("prompt") or {}).get("hash")
     if prompt_a != prompt_b:
         found.append(f"prompt template hash: {prompt_a!r} vs {prompt_b!r}")
-    ia, ib = {r["index"] for r in a.records}, {r["index"] for r in b.records}
+    ia, ib = {r.index for r in a.records}, {r.index for r in b.records}
     if ia != ib:
         found.append(f"examples: {len(ia - ib)} only in A, {len(ib - ia)} only in B")
     ra, rb = _by_index(a.records), _by_index(b.records)
-    differing = [i for i in sorted(ia & ib) if ra[i].get("prompt_hash") != rb[i].get("prompt_hash")]
+    differing = [i for i in sorted(ia & ib) if ra[i].prompt_hash != rb[i].prompt_hash]
     if differing:
         found.append(f"prompts differ for {len(differing)} examples (first: index {differing[0]})")
     return found
 
 
-def compare_runs(run_a: str | Path | LoadedRun, run_b: str | Path | LoadedRun, *, force: bool = False,
+def compare_runs(run_a: str | Path | Variant, run_b: str | Path | Variant, *, force: bool = False,
                  n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0) -> Comparison:
     """Per metric: B - A with a paired bootstrap CI; McNemar and flips for binary per-example metrics.
 
     Raises IncomparableRuns when the setups differ, unless `force` (then only shared examples are paired).
     """
-    a = run_a if isinstance(run_a, LoadedRun) else LoadedRun.load(run_a)
-    b = run_b if isinstance(run_b, LoadedRun) else LoadedRun.load(run_b)
+    a = run_a if isinstance(run_a, Variant) else Variant.load(run_a)
+    b = run_b if isinstance(run_b, Variant) else Variant.load(run_b)
     differences = setup_differences(a, b)
     if differences and not force:
         raise IncomparableRuns(f"{a.path} and {b.path} were not run on the same setup:\n  - "
                                + "\n  - ".join(differences) + "\npass --force to compare them anyway")
-    shared = sorted({r["index"] for r in a.records} & {r["index"] for r in b.records})
+    shared = sorted({r.index for r in a.records} & {r.index for r in b.records})
     if not shared:
         raise IncomparableRuns(f"{a.path} and {b.path} share no examples (by index)")
     ra, rb = _by_index(a.records), _by_index(b.records)
@@ -156,23 +137,17 @@ def compare_runs(run_a: str | Path | LoadedRun, run_b: str | Path | LoadedRun, *
 def run_statistic(summary: RunSummary) -> Callable[[Sequence[Record]], Mapping[str, float]]:
     """How to recompute a run's metrics from a subset of its records (what bootstrap resamples need).
 
-    For a registered benchmark this is its own `aggregate` (corpus BLEU, micro F1 from per-field counts),
-    built with the constructor options the manifest recorded (`benchmark_options`); aggregation reads only
-    records, not data. For any other benchmark: means of the records' per-example scores.
+    For a registered benchmark, its `aggregator` configured by what the summary recorded (corpus BLEU, micro
+    F1 for the recorded schema): no benchmark is built and no data is read. Otherwise: means of the records'
+    per-example scores.
     """
-    from harness.benchmarks import BENCHMARKS, get_benchmark
+    from harness.benchmarks import BENCHMARKS
+    from harness.registry import load
 
     if summary.benchmark in BENCHMARKS:
-        return get_benchmark(summary.benchmark, **summary.manifest.get("benchmark_options", {})).aggregate
+        benchmark = load(BENCHMARKS, summary.benchmark, "benchmark")
+        return benchmark.aggregator(summary.manifest.get("benchmark_options", {}), summary.extra)
     return partial(mean_scores, metrics=tuple(summary.metrics))
-
-
-def mean_scores(records: Sequence[Record], metrics: Sequence[str]) -> dict[str, float]:
-    """Mean of each per-example score present in every record."""
-    if not records:
-        return {}
-    return {m: sum(r["scores"][m] for r in records) / len(records) for m in metrics
-            if all(m in r.get("scores", {}) for r in records)}
 
 
 def comparison_to_json(comp: Comparison) -> dict[str, Any]:
@@ -237,25 +212,28 @@ def _one_line(value: Any, width: int = 160) -> str:
 
 
 def _is_binary(metric: str, records: Sequence[Record]) -> bool:
-    return all(r.get("scores", {}).get(metric) in (0.0, 1.0) for r in records)
+    return all(r.scores.get(metric) in (0.0, 1.0) for r in records)
 
 
 def _add_flips(result: MetricComparison, pa: Sequence[Record], pb: Sequence[Record]) -> None:
     for ra, rb in zip(pa, pb):
-        before, after = ra["scores"][result.metric], rb["scores"][result.metric]
+        before, after = ra.scores[result.metric], rb.scores[result.metric]
         if before > after:
-            result.right_to_wrong.append(ra["index"])
+            result.right_to_wrong.append(ra.index)
         elif after > before:
-            result.wrong_to_right.append(ra["index"])
+            result.wrong_to_right.append(ra.index)
     result.mcnemar = mcnemar_exact(len(result.right_to_wrong), len(result.wrong_to_right))
 
 
 def _by_index(records: Sequence[Record]) -> dict[int, Record]:
-    return {r["index"]: r for r in records}
+    return {r.index: r for r in records}
 
 
 def example_output(record: Record) -> str | None:
-    return record.get("extracted_sql") or record.get("raw_output")
+    """What the model answered, as text: the scored prediction, else its raw output."""
+    if record.prediction is None or record.prediction == "":
+        return record.raw_output
+    return record.prediction if isinstance(record.prediction, str) else json.dumps(record.prediction, ensure_ascii=False)
 
 
 def _without_path(data: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.report.compare import (Comparison, LoadedRun, compare_runs, example_output, example_question,
+from harness.errors import DataError
+from harness.report.compare import (Comparison, compare_runs, example_output, example_question,
                                     format_ci, setup_differences)
-from harness.runs.records import find_runs
+from harness.runs.records import Variant, find_runs
 
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5")
 
@@ -24,7 +25,7 @@ class BenchmarkBoard:
     """The runs of one benchmark and, for each adapter run, its comparison with the matching base run."""
 
     benchmark: str
-    runs: list[LoadedRun]
+    runs: list[Variant]
     deltas: list[Comparison]
 
     @property
@@ -37,16 +38,21 @@ class BenchmarkBoard:
 
 def load_boards(paths: Sequence[str | Path]) -> list[BenchmarkBoard]:
     """Every run at or below `paths`, grouped by benchmark, each adapter run compared with its base run."""
-    runs = [LoadedRun.load(p) for p in find_runs(paths)]
+    runs = [Variant.load(p) for p in find_runs(paths)]
     if not runs:
-        raise FileNotFoundError(f"no runs (summary.json) under {', '.join(map(str, paths))}")
-    by_benchmark: dict[str, list[LoadedRun]] = defaultdict(list)
+        raise DataError(f"no runs (summary.json) under {', '.join(map(str, paths))}")
+    return boards_of(runs)
+
+
+def boards_of(runs: Sequence[Variant]) -> list[BenchmarkBoard]:
+    """Runs grouped by benchmark, each adapter run compared with its base run."""
+    by_benchmark: dict[str, list[Variant]] = defaultdict(list)
     for run in runs:
         by_benchmark[run.summary.benchmark].append(run)
     return [BenchmarkBoard(name, group, _base_comparisons(group)) for name, group in sorted(by_benchmark.items())]
 
 
-def model_name(run: LoadedRun) -> str:
+def model_name(run: Variant) -> str:
     manifest = run.summary.manifest
     if manifest.get("model"):
         return str(manifest["model"].get("name"))
@@ -55,16 +61,16 @@ def model_name(run: LoadedRun) -> str:
     return "?"
 
 
-def adapter_name(run: LoadedRun) -> str:
+def adapter_name(run: Variant) -> str:
     adapter = run.summary.manifest.get("adapter")
     return str(adapter["name"]) if adapter else run.summary.variant
 
 
-def run_label(run: LoadedRun) -> str:
+def run_label(run: Variant) -> str:
     return f"{model_name(run)} / {adapter_name(run)}"
 
 
-def _base_comparisons(runs: Sequence[LoadedRun]) -> list[Comparison]:
+def _base_comparisons(runs: Sequence[Variant]) -> list[Comparison]:
     """Adapter run vs the base run of the same model on the same setup (same data, limit, prompts)."""
     bases = [r for r in runs if r.summary.manifest.get("model") and not r.summary.manifest.get("adapter")]
     found = []
@@ -78,7 +84,7 @@ def _base_comparisons(runs: Sequence[LoadedRun]) -> list[Comparison]:
     return found
 
 
-def _cell(run: LoadedRun, metric: str) -> str:
+def _cell(run: Variant, metric: str) -> str:
     m = run.summary.metrics.get(metric)
     if m is None:
         return "-"
@@ -87,11 +93,11 @@ def _cell(run: LoadedRun, metric: str) -> str:
     return f"{m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}]"
 
 
-def _date(run: LoadedRun) -> str:
+def _date(run: Variant) -> str:
     return str(run.summary.manifest.get("created") or "")[:10]
 
 
-def _git(run: LoadedRun) -> str:
+def _git(run: Variant) -> str:
     sha = str(run.summary.manifest.get("git_sha") or "")
     return sha[:8] + ("-dirty" if sha.endswith("-dirty") else "")
 
@@ -325,7 +331,7 @@ def _ticks(lo: float, hi: float) -> list[float]:
 
 def _drilldown(board: BenchmarkBoard, colors: dict[int, str]) -> str:
     """Per-example table: question, gold, and each run's output and verdict; filters for disagreements."""
-    indexed = [{rec["index"]: rec for rec in r.records} for r in board.runs]
+    indexed = [{rec.index: rec for rec in r.records} for r in board.runs]
     indices = sorted(set().union(*indexed))
     head = "".join(f"<th><span class='swatch' style='background:{colors[id(r)]}'></span>{html.escape(run_label(r))}</th>"
                    for r in board.runs)
@@ -334,15 +340,15 @@ def _drilldown(board: BenchmarkBoard, colors: dict[int, str]) -> str:
     for i in indices:
         recs = [ix.get(i) for ix in indexed]
         first = next(rec for rec in recs if rec is not None)
-        scores = {rec["scores"].get(headline) for rec in recs if rec is not None}
-        cells = [f"<td class='num'>{i}</td>", f"<td>{html.escape(example_question(first.get('inputs', {})))}</td>",
-                 f"<td><code>{html.escape(_text(first.get('target')))}</code></td>"]
+        scores = {rec.scores.get(headline) for rec in recs if rec is not None}
+        cells = [f"<td class='num'>{i}</td>", f"<td>{html.escape(example_question(first.inputs))}</td>",
+                 f"<td><code>{html.escape(_text(first.target))}</code></td>"]
         for rec in recs:
             if rec is None:
                 cells.append("<td>-</td>")
                 continue
-            ok = rec["scores"].get(headline) == 1.0
-            verdict = html.escape(str(rec.get("verdict", rec["scores"].get(headline))))
+            ok = rec.scores.get(headline) == 1.0
+            verdict = html.escape(rec.verdict)
             cells.append(f"<td class='{'ok' if ok else 'bad'}'><b>{verdict}</b><br><code>{html.escape(_text(example_output(rec)))}</code></td>")
         state = "differ" if len(scores) > 1 else ("allright" if scores == {1.0} else "other")
         rows.append(f"<tr data-state='{state}'>{''.join(cells)}</tr>")

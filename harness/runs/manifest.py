@@ -6,10 +6,12 @@ import platform
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
+from typing import TYPE_CHECKING, Any
 
 from harness.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from harness.benchmarks.base import Benchmark
 
 LIBRARIES = ("harness", "torch", "transformers", "peft", "trl", "datasets", "sqlglot", "sacrebleu",
              "rouge-score", "vllm")
@@ -44,3 +46,10 @@ def now_iso() -> str:
 
 def environment() -> dict[str, Any]:
     return {"libraries": library_versions(), "git_sha": git_sha(), "platform": platform.platform()}
+
+
+def build_manifest(benchmark: "Benchmark", **entries: Any) -> dict[str, Any]:
+    """The one manifest builder (run, score, train): the benchmark's options, data and prompt identities, the
+    caller's entries (model, adapter, sampling, predictions, recipe...), the time and the environment."""
+    return {"benchmark": benchmark.name, "benchmark_options": benchmark.options, "data": benchmark.data_identity(),
+            "prompt": benchmark.prompt_identity(), **entries, "created": now_iso(), **environment()}

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from harness.benchmarks.base import Benchmark
+from harness.errors import DataError
 from harness.metrics.stats import bootstrap_ci
+from harness.types import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: one Record shape for every benchmark (`prediction`, `details`); 1 still loads
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "summary.json"
 
@@ -54,43 +56,111 @@ class RunSummary:
         return cls(**data)
 
 
-def summarize(benchmark: Benchmark, variant: str, records: Sequence[dict[str, Any]], manifest: dict[str, Any],
+def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], manifest: dict[str, Any],
               *, n_resamples: int = 1000, extra: dict[str, Any] | None = None) -> RunSummary:
-    values = benchmark.aggregate(records)
-    cis = bootstrap_ci(records, benchmark.aggregate, n_resamples=n_resamples)
+    aggregate = benchmark.aggregator(benchmark.options, extra or {})
+    values = aggregate(records)
+    cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
     metrics = {m: Metric(v, *cis.get(m, (math.nan, math.nan))) for m, v in values.items()}
     breakdowns: dict[str, dict[str, dict[str, float]]] = {}
     for tag in benchmark.breakdown_tags:
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        groups: dict[str, list[Record]] = defaultdict(list)
         for r in records:
-            if tag in r.get("tags", {}):
-                groups[r["tags"][tag]].append(r)
+            if tag in r.tags:
+                groups[r.tags[tag]].append(r)
         order = benchmark.tag_order.get(tag, ())
         ranked = sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
-        breakdowns[tag] = {k: {"n": len(g), **benchmark.aggregate(g)} for k, g in ranked}
-    verdicts = dict(Counter(r["verdict"] for r in records if "verdict" in r))
+        breakdowns[tag] = {k: {"n": len(g), **aggregate(g)} for k, g in ranked}
+    verdicts = dict(Counter(r.verdict for r in records))
     return RunSummary(benchmark=benchmark.name, variant=variant, n=len(records), metrics=metrics,
                       breakdowns=breakdowns, verdicts=verdicts, manifest=manifest, extra=extra or {})
 
 
-def write_run(out_dir: str | Path, records: Sequence[dict[str, Any]], summary: RunSummary) -> Path:
+def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummary) -> Path:
     """Write records then summary, each atomically (a reader never sees half a file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / RECORDS_FILE, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
+    _atomic_write(out / RECORDS_FILE, "".join(json.dumps(r.to_json(), ensure_ascii=False, default=str) + "\n" for r in records))
     _atomic_write(out / SUMMARY_FILE, json.dumps(summary.to_json(), indent=2, ensure_ascii=False, default=str) + "\n")
     return out
 
 
-def load_run(run_dir: str | Path) -> tuple[RunSummary, list[dict[str, Any]]]:
+def load_run(run_dir: str | Path) -> tuple[RunSummary, list[Record]]:
     run = Path(run_dir)
     summary_path = run / SUMMARY_FILE
     if not summary_path.is_file():
-        raise FileNotFoundError(f"{run}: not a run directory (no {SUMMARY_FILE}); runs are written by "
+        raise DataError(f"{run}: not a run directory (no {SUMMARY_FILE}); runs are written by "
                                 f"`harness run` and `harness score`")
-    summary = RunSummary.from_json(json.loads(summary_path.read_text()))
-    records = [json.loads(line) for line in (run / RECORDS_FILE).read_text().splitlines() if line.strip()]
+    data = json.loads(summary_path.read_text(encoding="utf-8"))
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise DataError(f"{summary_path}: schema_version {version!r} was written by a newer harness (this one "
+                        f"reads 1 to {SCHEMA_VERSION}); upgrade harness to read it")
+    summary = RunSummary.from_json(data)
+    records = [Record.from_json(json.loads(line), version)
+               for line in (run / RECORDS_FILE).read_text(encoding="utf-8").splitlines() if line.strip()]
     return summary, records
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One model variant's result (the base model or one adapter): its summary and its records by index."""
+
+    summary: RunSummary
+    records: list[Record]
+    path: Path | None = None  # its run directory, once written
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Variant":
+        path = Path(path)
+        if path.name == SUMMARY_FILE:  # accept the summary file itself as a name for its run
+            path = path.parent
+        summary, records = load_run(path)
+        return cls(summary, sorted(records, key=lambda r: r.index), path)
+
+    @property
+    def name(self) -> str:
+        return self.summary.variant
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        return self.summary.metrics
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.summary.manifest
+
+    @property
+    def label(self) -> str:
+        model = (self.manifest.get("model") or {}).get("name")
+        return f"{model}/{self.name}" if model else self.name
+
+
+@dataclass(frozen=True)
+class Run:
+    """What `harness.evaluate` and `harness.score` return: every variant of one benchmark run, in order."""
+
+    variants: dict[str, Variant]
+    path: Path | None = None  # the run directory holding one folder per variant
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Run":
+        """A run directory (one folder per variant) or a single variant's folder."""
+        found = find_runs([path])
+        return cls({v.name: v for v in map(Variant.load, found)}, Path(path))
+
+    def __getitem__(self, name: str) -> Variant:
+        return self.variants[name]
+
+    def __iter__(self):  # noqa: ANN204 - iterates variants, as a run's table reads
+        return iter(self.variants.values())
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+    @property
+    def benchmark(self) -> str:
+        return next(iter(self.variants.values())).summary.benchmark
 
 
 def find_runs(paths: Sequence[str | Path]) -> list[Path]:
@@ -102,7 +172,7 @@ def find_runs(paths: Sequence[str | Path]) -> list[Path]:
         elif p.is_dir():
             found.update(s.parent for s in p.rglob(SUMMARY_FILE))
         else:
-            raise FileNotFoundError(f"{p}: no such run directory")
+            raise DataError(f"{p}: no such run directory")
     return sorted(found)
 
 

@@ -107,8 +107,8 @@ class EvalCallback(TrainerCallback):
                 backend_options={"precision": precision_name(next(model.parameters()).dtype),
                                  "batch_size": self.batch_size, "chat_template_kwargs": self.chat_template_kwargs})
             with GenerationCache(cache_dir() / "generations.sqlite") as cache:
-                [(run_dir, summary)] = run(self.benchmark, spec, self.out, cache, limit=self.limit)
-        evaluation = Evaluation(step, run_dir, summary)
+                [variant] = run(self.benchmark, spec, self.out, cache, limit=self.limit)
+        evaluation = Evaluation(step, variant.path, variant.summary)
         self.evaluations.append(evaluation)
         return evaluation
 

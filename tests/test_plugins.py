@@ -1,0 +1,121 @@
+"""Third-party benchmarks and backends register through entry points; the CLI runs them like built-in ones."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PLUGIN = '''
+from harness.backends.base import Backend
+from harness.benchmarks.base import Benchmark
+from harness.models import ModelRef
+from harness.types import Example, Generation, Scored
+
+
+class EchoBenchmark(Benchmark):
+    """The answer is the prompt's word (upper-cased with shout)."""
+
+    name = "echo"
+    metric_names = ("exact",)
+    system_prompt = "Repeat the word."
+    user_template = "{word}"
+
+    def __init__(self, data=None, split="test", *, shout: bool = False):
+        self.shout = shout
+
+    def examples(self):
+        return [Example(i, {"word": w}, w.upper() if self.shout else w) for i, w in enumerate(["ant", "bee", "cat"])]
+
+    def messages(self, example):
+        return [{"role": "user", "content": example.inputs["word"]}]
+
+    def completion(self, example):
+        return example.target
+
+    def score(self, examples, outputs, *, on_done=None):
+        return [Scored(o.strip(), "correct" if o.strip() == e.target else "wrong", {"exact": float(o.strip() == e.target)})
+                for e, o in zip(examples, outputs)]
+
+    def data_identity(self):
+        return {"words": 3}
+
+
+class ParrotBackend(Backend):
+    """Answers every prompt with its last message: no model to resolve or load."""
+
+    name = "parrot"
+
+    @classmethod
+    def references(cls, model, adapters, options):
+        return ModelRef("parrot", "parrot", {"name": "parrot"}), []
+
+    def __init__(self, model, adapters=(), **options):
+        pass
+
+    def generate(self, requests, sampling):
+        for i, request in enumerate(requests):
+            yield i, Generation(request.messages[-1]["content"])
+'''
+
+ENTRY_POINTS = """[harness.benchmarks]
+echo = toy_harness_plugin:EchoBenchmark
+
+[harness.backends]
+parrot = toy_harness_plugin:ParrotBackend
+"""
+
+
+@pytest.fixture
+def plugin_env(tmp_path: Path) -> dict[str, str]:
+    """A toy plugin distribution (package + dist-info with entry_points.txt) on PYTHONPATH."""
+    site = tmp_path / "site"
+    (site / "toy_harness_plugin").mkdir(parents=True)
+    (site / "toy_harness_plugin" / "__init__.py").write_text(PLUGIN)
+    info = site / "toy_harness_plugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-harness-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(ENTRY_POINTS)
+    return {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{ROOT}", "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def harness_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "import sys; from harness.cli import main; sys.exit(main())", *args],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_plugin_benchmark_and_backend_run_through_the_cli(plugin_env, tmp_path):
+    done = harness_cli(plugin_env, "run", "echo", "--backend", "parrot", "--out", str(tmp_path / "run"))
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "run" / "base" / "summary.json").read_text())
+    assert summary["benchmark"] == "echo" and summary["metrics"]["exact"]["value"] == 1.0
+    assert summary["manifest"]["model"] == {"name": "parrot"}
+
+    preds = tmp_path / "preds.txt"
+    preds.write_text("ANT\nBEE\nbee\n")
+    done = harness_cli(plugin_env, "score", "echo", "--predictions", str(preds), "-O", "shout=yes please",
+                       "--out", str(tmp_path / "bad"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "benchmark 'echo' option shout: expected true or false, got 'yes please' (str)" in done.stderr
+
+
+def test_typed_options_fail_in_one_line_and_debug_shows_the_traceback(tiny_spider, tmp_path, capsys):
+    preds = tmp_path / "preds.jsonl"
+    preds.write_text("".join(json.dumps({"index": i, "prediction": "SELECT 1"}) + "\n" for i in range(6)))
+    common = ["score", "spider", "--data", str(tiny_spider), "--predictions", str(preds), "--out", str(tmp_path / "r")]
+    assert main([*common, "-O", "timeout_s=abc"]) == 2
+    err = capsys.readouterr().err
+    assert "benchmark 'spider' option timeout_s: expected a number, got 'abc' (str)" in err
+    assert main([*common, "-O", "nope=1"]) == 2
+    assert "has no option nope; its options are: data, split, exclude_dbs" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="timeout_s"):
+        main(["--debug", *common, "-O", "timeout_s=abc"])
+    assert not (tmp_path / "r").exists()
