@@ -104,7 +104,8 @@ WORKERS = {"loop": worker_loop, "lm-eval": worker_lm_eval}
 def run_worker(name: str, spec: dict, python: str, tmp: Path) -> tuple[dict, float]:
     spec_path, out_path = tmp / f"{name}.spec.json", tmp / f"{name}.out.json"
     spec_path.write_text(json.dumps(spec))
-    wall = run_timed([python, __file__, "--worker", name, str(spec_path), str(out_path)])
+    offline = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}  # everything here is local
+    wall = run_timed([python, __file__, "--worker", name, str(spec_path), str(out_path)], offline)
     return json.loads(out_path.read_text()), wall
 
 
@@ -316,14 +317,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-generation-") as tmp_name:
         tmp = Path(tmp_name)
         for method in methods:
-            if method == "loop":
-                result = method_loop(args, tmp, model.path, messages)
-            elif method.startswith("harness-"):
-                result = method_harness(args, tmp, method.split("-", 1)[1])
-            elif method == "lm-eval":
-                result = method_lm_eval(args, tmp, model.path, prompts)
-            else:
-                result = method_llama_cpp(args, tmp, default_gguf_path())
+            try:
+                if method == "loop":
+                    result = method_loop(args, tmp, model.path, messages)
+                elif method.startswith("harness-"):
+                    result = method_harness(args, tmp, method.split("-", 1)[1])
+                elif method == "lm-eval":
+                    result = method_lm_eval(args, tmp, model.path, prompts)
+                else:
+                    result = method_llama_cpp(args, tmp, default_gguf_path())
+            except (Exception, SystemExit) as err:  # one broken peer must not lose the others' measurements
+                print(f"{method} failed, left out of the table: {err}", file=sys.stderr, flush=True)
+                continue
             print(f"{result.method}: {result.whole_s:.1f} s whole, {result.generate_s:.1f} s generating", flush=True)
             results.append(result)
     print_table(results, tokenizer, args, command)

@@ -6,11 +6,13 @@
 #   scripts/gpu_check.sh --wheels DIR   # on the GPU machine; finishes within 10 minutes
 #   scripts/gpu_check.sh --dry-run      # anywhere, with harness's own environment: tiny model, CPU
 #
-# The wheels (the GPU image has torch, transformers, peft, accelerate, rich, pytest, pyyaml, jinja2, numpy,
-# pandas, pyarrow, xxhash, fsspec; not these), fetched on a machine with network for the GPU machine's Python:
+# The wheels: what harness imports on this path that the GPU image lacks (it has torch, transformers, peft,
+# accelerate, rich, pytest, pyyaml, jinja2, numpy, pandas, pyarrow, xxhash, fsspec), fetched where there is
+# network, for the GPU machine's Python (3.12 there), about 3 MB:
 #   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
 #     --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
-#     -d wheels trl sqlglot datasets dill multiprocess
+#     -d wheels trl==1.16.0 sqlglot==30.30.0 datasets==5.2.0 dill==0.4.1 multiprocess==0.70.19
+# (datasets 5.2 wants pyarrow>=24: add a pyarrow wheel if the image's is older.)
 # Environment: PYTHON (default python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
