@@ -27,7 +27,8 @@ import yaml
 QWEN25_05B = {"hidden_size": 896, "num_hidden_layers": 24, "num_attention_heads": 14, "num_key_value_heads": 2,
               "intermediate_size": 4864, "vocab_size": 151936, "max_position_embeddings": 32768,
               "rope_theta": 1000000.0, "rms_norm_eps": 1e-6, "tie_word_embeddings": True}
-TINY = {**QWEN25_05B, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128}
+TINY = {**QWEN25_05B, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
+        "vocab_size": 4096}
 CHATML = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
           "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.dry_run:
         args.prompts, args.single, args.batch_size, args.max_new_tokens = 8, 2, 4, 8
-        args.train_steps, args.train_batch_size, args.max_length = 2, 1, 128
+        args.train_steps, args.train_batch_size, args.max_length = 2, 2, 512
     elif not torch.cuda.is_available():
         parser.error("no CUDA device: this check is for a GPU machine (use --dry-run to try it on a CPU)")
 

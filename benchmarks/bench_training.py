@@ -1,16 +1,18 @@
 """Training throughput: `harness train` against a plain trl `SFTTrainer` on its defaults, same model, same
 rows, one pass over them (so the same real tokens), each a whole process as a user runs it.
 
-    python benchmarks/bench_training.py --data ../shared/data/spider-train --examples 48
+    python benchmarks/bench_training.py --data ../shared/data/spider-train --examples 32
 
 * `trl defaults`: what the tutorials write: the embedded model loaded with `from_pretrained`, the same LoRA
   settings as the recipe (`LoraConfig` r/alpha/dropout/target modules), `SFTTrainer(model, args=SFTConfig(
-  output_dir, num_train_epochs=1, use_cpu=True), train_dataset, peft_config)` and nothing else: trl's defaults (bf16,
-  gradient checkpointing, batch 8, padded, max_length 1024);
-* `harness`: `harness train adapters/recipes/spider-smollm2-cpu.yaml` as shipped (packing), with only the
-  data size and output folder changed (`--set data.limit=N --set optim.max_steps=null --set optim.epochs=1`);
-  `--variants` adds the recipe with other runtime settings (fp32, padded, padding-free) as extra rows.
+  output_dir, num_train_epochs=1, use_cpu=True), train_dataset, peft_config)` and nothing else: trl's defaults
+  (gradient checkpointing, batch 8, padded, max_length 1024);
+* `harness`: `harness train adapters/recipes/spider-smollm2-cpu.yaml` as shipped (packing, no gradient
+  checkpointing, batch 4 x 2), with only the data size and output folder changed (`--set data.limit=N --set
+  optim.max_steps=null --set optim.epochs=1`); `--variants` adds the recipe padded or padding-free as rows.
 
+`--precision` applies to both: bf16 (trl's default) where the hardware computes it natively, else fp32: on an
+AVX2-only CPU a bf16 matmul runs tens of times slower than fp32, which would measure only that.
 Both train on the recipe's rows (`benchmark.messages` prompts and `benchmark.completion` answers as
 conversational prompt/completion pairs, the first `--examples` after the recipe's shuffle). Tokens are the
 trainer's tokenised dataset (prompt and completion, no padding), so packed and padded runs count the same.
@@ -32,30 +34,40 @@ REPO = Path(__file__).resolve().parents[1]
 RECIPE = REPO / "adapters" / "recipes" / "spider-smollm2-cpu.yaml"
 VARIANTS = {
     "harness": [],
-    "harness-fp32": ["runtime.precision=fp32"],
     "harness-padded": ["runtime.packing=false"],
     "harness-padding-free": ["runtime.packing=false", "runtime.padding_free=true", "optim.max_length=null"],
 }
 
 
 def worker_trl(spec: dict) -> dict:
-    """A plain SFTTrainer on trl's defaults (only the output folder, one epoch, no reporting, and on a machine
-    without CUDA `use_cpu=True`, which trl's bf16 default requires there)."""
+    """A plain SFTTrainer on trl's defaults: only the output folder, one epoch, no reporting, the precision, and on
+    a machine without CUDA `use_cpu=True` (trl's bf16 default refuses to start there without it)."""
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import SFTConfig, SFTTrainer
 
     tokenizer = AutoTokenizer.from_pretrained(spec["model"])
+    config = SFTConfig(output_dir=spec["output_dir"], num_train_epochs=1, report_to="none", use_cpu=spec["use_cpu"],
+                       bf16=spec["precision"] == "bf16")
     model = AutoModelForCausalLM.from_pretrained(spec["model"])
     lora = LoraConfig(task_type="CAUSAL_LM", **spec["lora"])
-    trainer = SFTTrainer(model=model, args=SFTConfig(output_dir=spec["output_dir"], num_train_epochs=1, report_to="none",
-                                                          use_cpu=spec["use_cpu"]),
+    trainer = SFTTrainer(model=model, args=config,
                          train_dataset=Dataset.from_list(spec["rows"]), processing_class=tokenizer, peft_config=lora)
     started = time.perf_counter()
     trainer.train()
     return {"train_s": time.perf_counter() - started, "steps": trainer.state.global_step,
             "tokens": sum(len(ids) for ids in trainer.train_dataset["input_ids"])}
+
+
+def default_precision() -> str:
+    """bf16 where the hardware computes it natively; elsewhere (AVX2-only CPUs) bf16 matmuls are many times slower."""
+    import torch
+
+    if torch.cuda.is_available():
+        return "bf16"
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    return "bf16" if "avx512_bf16" in flags or "amx_bf16" in flags else "fp32"
 
 
 def run_timed(command: list[str]) -> float:
@@ -70,7 +82,8 @@ def run_timed(command: list[str]) -> float:
 
 def recipe_overrides(args: argparse.Namespace, output_dir: Path) -> list[str]:
     return [f"data.path={args.data}", f"data.limit={args.examples}", "optim.max_steps=null", "optim.epochs=1",
-            f"output_dir={output_dir}", "checkpoints.save_steps=100000", f"runtime.threads={args.threads}"]
+            f"output_dir={output_dir}", "checkpoints.save_steps=100000", f"runtime.threads={args.threads}",
+            f"runtime.precision={args.precision}"]
 
 
 def measure_trl(args: argparse.Namespace, tmp: Path) -> dict:
@@ -86,12 +99,12 @@ def measure_trl(args: argparse.Namespace, tmp: Path) -> dict:
     lora = {"r": recipe.lora.r, "lora_alpha": recipe.lora.alpha, "lora_dropout": recipe.lora.dropout,
             "target_modules": recipe.lora.target_modules}
     spec = {"model": resolve_model(recipe.model).path, "rows": rows, "lora": lora, "output_dir": str(tmp / "trl"),
-            "use_cpu": not torch.cuda.is_available()}
+            "use_cpu": not torch.cuda.is_available(), "precision": args.precision}
     spec_path, out_path = tmp / "trl.spec.json", tmp / "trl.out.json"
     spec_path.write_text(json.dumps(spec))
     wall = run_timed([sys.executable, __file__, "--worker", str(spec_path), str(out_path)])
     out = json.loads(out_path.read_text())
-    return {"name": "trl defaults", "settings": "bf16, grad. checkpointing, batch 8, padded", "whole_s": wall,
+    return {"name": "trl defaults", "settings": f"{args.precision}, grad. checkpointing, batch 8, padded", "whole_s": wall,
             "train_s": out["train_s"], "steps": out["steps"], "tokens": out["tokens"]}
 
 
@@ -135,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads for harness train")
     parser.add_argument("--variants", default="harness",
                         help=f"comma-separated harness rows next to trl defaults: {', '.join(VARIANTS)}")
+    parser.add_argument("--precision", choices=["bf16", "fp32"], default=default_precision(),
+                        help="for both trainers (default: bf16 on CUDA or a CPU with AVX-512 BF16/AMX, else fp32)")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
