@@ -89,9 +89,8 @@ def measure_training(model_dir: Path, tmp: Path, steps: int, batch_size: int, ma
         recipe_file.write_text(yaml.safe_dump({
             "model": str(model_dir), "output_dir": str(tmp / f"adapter-{name}"),
             "data": {"benchmark": "spider", "split": "train"},
-            "optim": {"max_steps": steps, "batch_size": batch_size, "max_length": max_length},
-            "runtime": {"precision": "bf16", "packing": packing},
-            "logging": {"logging_steps": steps}, "checkpoints": {"save_steps": 100000}}))
+            "trainer": {"max_steps": steps, "per_device_train_batch_size": batch_size, "max_length": max_length,
+                        "bf16": True, "packing": packing, "logging_steps": steps, "save_steps": 100000}}))
         manifest = train(load_recipe(recipe_file)).manifest
         rows.append({"what": "LoRA training", "settings": f"bf16, {name}, batch {batch_size} x {max_length}, "
                      f"{manifest['steps']} steps, {manifest['device']}", "tokens": manifest["tokens_seen"],

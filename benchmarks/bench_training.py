@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parents[1]
 RECIPE = REPO / "adapters" / "recipes" / "spider-smollm2-cpu.yaml"
 VARIANTS = {
     "harness": [],
-    "harness-padded": ["runtime.packing=false"],
-    "harness-padding-free": ["runtime.packing=false", "runtime.padding_free=true", "optim.max_length=null"],
+    "harness-padded": ["trainer.packing=false"],
+    "harness-padding-free": ["trainer.packing=false", "trainer.padding_free=true", "trainer.max_length=null"],
 }
 
 
@@ -60,16 +60,6 @@ def worker_trl(spec: dict) -> dict:
             "tokens": sum(len(ids) for ids in trainer.train_dataset["input_ids"])}
 
 
-def default_precision() -> str:
-    """bf16 where the hardware computes it natively; elsewhere (AVX2-only CPUs) bf16 matmuls are many times slower."""
-    import torch
-
-    if torch.cuda.is_available():
-        return "bf16"
-    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
-    return "bf16" if "avx512_bf16" in flags or "amx_bf16" in flags else "fp32"
-
-
 def run_timed(command: list[str]) -> float:
     print("+", shlex.join(command), flush=True)
     started = time.perf_counter()
@@ -81,9 +71,9 @@ def run_timed(command: list[str]) -> float:
 
 
 def recipe_overrides(args: argparse.Namespace, output_dir: Path) -> list[str]:
-    return [f"data.path={args.data}", f"data.limit={args.examples}", "optim.max_steps=null", "optim.epochs=1",
-            f"output_dir={output_dir}", "checkpoints.save_steps=100000", f"runtime.threads={args.threads}",
-            f"runtime.precision={args.precision}"]
+    return [f"data.path={args.data}", f"data.limit={args.examples}", "trainer.max_steps=-1",
+            "trainer.num_train_epochs=1", f"output_dir={output_dir}", "trainer.save_steps=100000",
+            f"runtime.threads={args.threads}", f"trainer.bf16={str(args.precision == 'bf16').lower()}"]
 
 
 def measure_trl(args: argparse.Namespace, tmp: Path) -> dict:
@@ -96,9 +86,8 @@ def measure_trl(args: argparse.Namespace, tmp: Path) -> dict:
     recipe = load_recipe(RECIPE, recipe_overrides(args, tmp / "unused"))
     benchmark = load_benchmark(recipe)
     rows = sft_rows(benchmark, training_examples(recipe, benchmark), recipe.chat_template_kwargs)
-    lora = {"r": recipe.lora.r, "lora_alpha": recipe.lora.alpha, "lora_dropout": recipe.lora.dropout,
-            "target_modules": recipe.lora.target_modules}
-    spec = {"model": resolve_model(recipe.model).path, "rows": rows, "lora": lora, "output_dir": str(tmp / "trl"),
+    spec = {"model": resolve_model(recipe.model).path, "rows": rows, "lora": recipe.lora_arguments(),
+            "output_dir": str(tmp / "trl"),
             "use_cpu": not torch.cuda.is_available(), "precision": args.precision}
     spec_path, out_path = tmp / "trl.spec.json", tmp / "trl.out.json"
     spec_path.write_text(json.dumps(spec))
@@ -115,10 +104,10 @@ def measure_harness(args: argparse.Namespace, tmp: Path, variant: str) -> dict:
                *(f"--set={o}" for o in [*recipe_overrides(args, out), *extra])]
     wall = run_timed(command)
     manifest = json.loads((out / "harness_manifest.json").read_text())
-    rt = manifest["recipe"]["runtime"]
-    settings = (f"{rt['precision']}, batch {manifest['recipe']['optim']['batch_size']}x"
-                f"{manifest['recipe']['optim']['grad_accum']}, "
-                + ("packing" if rt["packing"] else "padding-free" if rt["padding_free"] else "padded"))
+    t = manifest["recipe"]["trainer"]
+    settings = (f"{'bf16' if t.get('bf16') else 'fp32'}, batch {t.get('per_device_train_batch_size')}x"
+                f"{t.get('gradient_accumulation_steps', 1)}, "
+                + ("packing" if t.get("packing") else "padding-free" if t.get("padding_free") else "padded"))
     return {"name": variant.replace("-", " ", 1), "settings": settings, "whole_s": wall,
             "train_s": manifest["wall_seconds"], "steps": manifest["steps"], "tokens": manifest["n_tokens"]}
 
@@ -142,13 +131,15 @@ def print_table(results: list[dict], args: argparse.Namespace, command: str) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
+    from harness.backends.precision import resolve_precision
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/spider-train", help="Spider-layout folder with train data")
     parser.add_argument("--examples", type=int, default=48, help="training examples (one epoch over them)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads for harness train")
     parser.add_argument("--variants", default="harness",
                         help=f"comma-separated harness rows next to trl defaults: {', '.join(VARIANTS)}")
-    parser.add_argument("--precision", choices=["bf16", "fp32"], default=default_precision(),
+    parser.add_argument("--precision", choices=["bf16", "fp32"], default=resolve_precision("auto"),
                         help="for both trainers (default: bf16 on CUDA or a CPU with AVX-512 BF16/AMX, else fp32)")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -33,9 +33,9 @@ def train_adapter(tmp_path: Path, model: Path, data: Path) -> dict:
     recipe.write_text(
         f"model: {model}\noutput_dir: {tmp_path / 'adapter'}\n"
         f"data: {{benchmark: spider, split: dev, path: {data}}}\n"
-        "lora: {r: 4, alpha: 8, dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "optim: {learning_rate: 0.05, max_steps: 3, batch_size: 2, max_length: 256, warmup: 0}\n"
-        "runtime: {precision: bf16, packing: true}\ncheckpoints: {save_steps: 100}\n")
+        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
+        "trainer: {learning_rate: 0.05, max_steps: 3, per_device_train_batch_size: 2, max_length: 256,\n"
+        "          warmup_steps: 0, bf16: true, packing: true, save_steps: 100}\n")
     return train(load_recipe(recipe)).manifest
 
 
