@@ -24,28 +24,28 @@ import time
 from pathlib import Path
 
 SEPARATOR = "\t----- bird -----\t"
-# (gold, same result written differently, wrong result, error)
+# (gold, same result written differently, wrong result, error); {k} makes every question distinct
 QUESTIONS = [
-    ("SELECT region, SUM(amount) FROM sales JOIN stores ON sales.store_id = stores.id GROUP BY region",
-     "SELECT T2.region, SUM(T1.amount) FROM sales AS T1 INNER JOIN stores AS T2 ON T1.store_id = T2.id GROUP BY T2.region ORDER BY 1",
-     "SELECT region, COUNT(*) FROM sales JOIN stores ON sales.store_id = stores.id GROUP BY region",
+    ("SELECT region, SUM(amount) FROM sales JOIN stores ON sales.store_id = stores.id WHERE product_id > {k} GROUP BY region",
+     "SELECT T2.region, SUM(T1.amount) FROM sales AS T1 INNER JOIN stores AS T2 ON T1.store_id = T2.id WHERE T1.product_id > {k} GROUP BY T2.region ORDER BY 1",
+     "SELECT region, COUNT(*) FROM sales JOIN stores ON sales.store_id = stores.id WHERE product_id > {k} GROUP BY region",
      "SELECT region, SUM(amount) FROM sales JOIN store ON sales.store_id = store.id GROUP BY region"),
-    ("SELECT DISTINCT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > 990",
-     "SELECT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > 990",
-     "SELECT DISTINCT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > 999",
-     "SELECT DISTINCT categories FROM products"),
-    ("SELECT COUNT(*) FROM sales WHERE day BETWEEN '2020-01-01' AND '2020-06-30'",
-     "SELECT COUNT(id) FROM sales WHERE day >= '2020-01-01' AND day <= '2020-06-30'",
-     "SELECT COUNT(*) FROM sales WHERE day BETWEEN '2020-01-01' AND '2020-07-31'",
+    ("SELECT DISTINCT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > {k} + 900",
+     "SELECT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > {k} + 900",
+     "SELECT DISTINCT category FROM sales JOIN products ON sales.product_id = products.id WHERE amount > {k} + 990",
+     "SELECT DISTINCT categories FROM products WHERE id > {k}"),
+    ("SELECT COUNT(*) FROM sales WHERE day BETWEEN '2020-01-01' AND date('2020-01-01', '+{k} days')",
+     "SELECT COUNT(id) FROM sales WHERE day >= '2020-01-01' AND day <= date('2020-01-01', '+{k} days')",
+     "SELECT COUNT(*) FROM sales WHERE day BETWEEN '2020-01-01' AND date('2020-01-02', '+{k} days')",
      "SELECT COUNT(*) FROM sales WHERE day BETWEN '2020-01-01' AND '2020-06-30'"),
-    ("SELECT store_id, AVG(amount) FROM sales GROUP BY store_id ORDER BY AVG(amount) DESC LIMIT 5",
-     "SELECT store_id, AVG(amount) AS a FROM sales GROUP BY store_id ORDER BY a DESC LIMIT 5",
-     "SELECT store_id, AVG(amount) FROM sales GROUP BY store_id ORDER BY AVG(amount) ASC LIMIT 5",
+    ("SELECT store_id, AVG(amount) FROM sales WHERE product_id <> {k} GROUP BY store_id ORDER BY AVG(amount) DESC LIMIT 5",
+     "SELECT store_id, AVG(amount) AS a FROM sales WHERE product_id != {k} GROUP BY store_id ORDER BY a DESC LIMIT 5",
+     "SELECT store_id, AVG(amount) FROM sales WHERE product_id <> {k} GROUP BY store_id ORDER BY AVG(amount) ASC LIMIT 5",
      "SELECT store_id, AVG(amount FROM sales GROUP BY store_id"),
-    ("SELECT MAX(amount), MIN(amount) FROM sales WHERE product_id = 17",
-     "SELECT (SELECT MAX(amount) FROM sales WHERE product_id = 17), (SELECT MIN(amount) FROM sales WHERE product_id = 17)",
-     "SELECT MAX(amount), MIN(amount) FROM sales WHERE product_id = 18",
-     "SELECT MAX(amount), MIN(amount) FROM sale WHERE product_id = 17"),
+    ("SELECT MAX(amount), MIN(amount) FROM sales WHERE product_id = {k}",
+     "SELECT (SELECT MAX(amount) FROM sales WHERE product_id = {k}), (SELECT MIN(amount) FROM sales WHERE product_id = {k})",
+     "SELECT MAX(amount), MIN(amount) FROM sales WHERE product_id = {k} + 1",
+     "SELECT MAX(amount), MIN(amount) FROM sale WHERE product_id = {k}"),
 ]
 
 
@@ -71,11 +71,13 @@ def build(root: Path, rows: int, n_questions: int) -> None:
         conn.close()
     split, predictions = [], {}
     for q in range(n_questions):
-        gold, *preds = QUESTIONS[q % len(QUESTIONS)]
+        gold, *preds = (sql.format(k=10 + q) for sql in QUESTIONS[q % len(QUESTIONS)])
         for pred in [gold, *preds]:
             predictions[str(len(split))] = f"{pred}{SEPARATOR}big_sales"
             split.append({"question_id": len(split), "db_id": "big_sales", "question": f"question {q}",
-                          "evidence": "", "SQL": gold, "difficulty": "simple"})
+                          "evidence": "", "SQL": gold,
+                          # the official script divides by each difficulty's count: give it all three
+                          "difficulty": ("simple", "moderate", "challenging")[q % 3]})
     (root / "dev.json").write_text(json.dumps(split))
     (root / "dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in split))
     (root / "dev_gold.sql").write_text("".join(f"{r['SQL']}\tbig_sales\n" for r in split))
@@ -84,7 +86,9 @@ def build(root: Path, rows: int, n_questions: int) -> None:
 
 def timed(cmd: list[str], **kw) -> tuple[float, str]:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True, **kw)
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
     return time.perf_counter() - start, done.stdout
 
 

@@ -16,7 +16,8 @@ JSON). Then it runs:
 2. the official ``evaluation_ex.py`` and ``evaluation_f1.py`` command lines on the same files (their totals);
 3. the official ``execute_model`` of both scripts on each prediction in this process (per-example values);
 
-and prints how many examples agree on EX and on Soft-F1, per kind of prediction, and any that differ.
+and prints how many examples agree on EX and on Soft-F1, per kind of prediction, and any that differ. Last,
+it compares the official Soft-F1 and R-VES time-ratio formulas with ours on 20,000 random inputs.
 
 Usage: python scripts/check_bird_parity.py --official /path/to/mini_dev --official-lib /tmp/birdlib
 """
@@ -136,6 +137,7 @@ def official_per_example(evaluation: Path, lib: Path, work: Path, cases: list[tu
     sys.path[:0] = [str(lib), str(evaluation)]
     import evaluation_ex
     import evaluation_f1
+    import evaluation_ves  # noqa: F401 - for fuzz_formulas
 
     out = []
     for i, (_, row) in enumerate(cases):
@@ -144,6 +146,33 @@ def official_per_example(evaluation: Path, lib: Path, work: Path, cases: list[tu
         f1 = evaluation_f1.execute_model(row["prediction"], row["SQL"], db, i, timeout_s, "SQLite")["res"]
         out.append((ex, f1))
     return out
+
+
+def fuzz_formulas(n: int, seed: int = 0) -> tuple[int, int]:
+    """Official ``calculate_f1_score`` and ``clean_abnormal`` + mean against ours on random inputs: result rows
+    mixing ints, floats, strings and NULLs, widths 1-3, repeats; timing ratios with outliers. Needs the official
+    modules imported (``official_per_example`` does that)."""
+    import random
+
+    import evaluation_f1
+    import evaluation_ves
+
+    from harness.metrics.bird import soft_f1, time_ratio
+
+    rng = random.Random(seed)
+    values = [None, 0, 1, 1.0, 2, 2.5, "a", "b", "A", ""]
+    f1_same = ratio_same = 0
+    for _ in range(n):
+        width = rng.randint(1, 3)
+        gold = [tuple(rng.choice(values) for _ in range(width)) for _ in range(rng.randint(0, 5))]
+        pred = [tuple(rng.choice(values) for _ in range(rng.choice([width, width, 1, 2]))) for _ in range(rng.randint(0, 5))]
+        f1_same += abs(evaluation_f1.calculate_f1_score(pred, gold) - soft_f1(gold, pred)) < 1e-12
+        times = [rng.uniform(0.001, 0.01) * (100 if rng.random() < 0.05 else 1) for _ in range(2 * rng.randint(2, 30))]
+        gold_t, pred_t = times[::2], times[1::2]
+        kept = evaluation_ves.clean_abnormal([g / p for g, p in zip(gold_t, pred_t)])
+        official_ratio = sum(kept) / len(kept) if kept else 0.0
+        ratio_same += bool(abs(official_ratio - time_ratio(gold_t, pred_t)) < 1e-9)
+    return f1_same, ratio_same
 
 
 def ours(work: Path, timeout_s: float) -> list[dict]:
@@ -204,8 +233,11 @@ def main() -> int:
     print(f"totals: EX harness {ours_ex:.2f} official {totals['EX']:.2f}; "
           f"Soft-F1 harness {ours_f1:.2f} official {totals['Soft-F1']:.2f}")
     print("\n".join(differ[:30]))
+    n_fuzz = 20_000
+    f1_same, ratio_same = fuzz_formulas(n_fuzz)
+    print(f"formulas on {n_fuzz:,} random inputs: Soft-F1 {f1_same:,} identical, R-VES time ratio {ratio_same:,} identical")
     same_totals = f"{ours_ex:.2f}" == f"{totals['EX']:.2f}" and f"{ours_f1:.2f}" == f"{totals['Soft-F1']:.2f}"
-    return 0 if not differ and same_totals else 1
+    return 0 if not differ and same_totals and f1_same == ratio_same == n_fuzz else 1
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ def test_training_recipe_uses_the_same_prompt(mini_bird, tmp_path, tiny_model_di
     path = tmp_path / "bird.yaml"
     path.write_text(f"model: {tiny_model_dir}\noutput_dir: {tmp_path / 'adapter'}\n"
                     f"data: {{benchmark: bird, split: train, path: {mini_bird}, options: {{descriptions: true}}}}\n"
-                    "lora: {r: 4, alpha: 8, target_modules: [q_proj]}\n")
+                    "lora: {r: 4, lora_alpha: 8, target_modules: [q_proj]}\n")
     recipe = load_recipe(path, [])
     bench = load_benchmark(recipe)
     rows = sft_rows(bench, training_examples(recipe, bench), {})
