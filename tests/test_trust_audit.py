@@ -125,6 +125,11 @@ def test_scored_run_carries_the_audit_and_the_unambiguous_subset(planted: Path, 
     assert summary["metrics"]["execution_accuracy"]["value"] < 1.0
     printed = capsys.readouterr().out
     assert "gold audit: n = 13;" in printed and "unambiguous examples" in printed
+    from harness.report.leaderboard import load_boards, to_html, to_markdown
+
+    boards = load_boards([out])
+    assert "- gold audit: n = 13; 2 gold queries fail" in to_markdown(boards)
+    assert "gold audit: n = 13;" in to_html(boards)
 
 
 def test_exclude_ambiguous_must_be_a_boolean(planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
