@@ -81,6 +81,11 @@ def test_recipe_as_train_and_its_evaluation_split(tiny_spider: Path, tiny_model_
     report = contamination_report(recipe.source, held_out)
     assert report["counts"]["any"] == 0 and report["train"]["n"] == 3  # trained on concert, evaluated on shop
 
+    # An `eval:` section names the evaluation data itself.
+    path.write_text(path.read_text() + f"eval: {{path: {tiny_spider}, split: dev, options: {{include_dbs: [concert]}}}}\n")
+    named = evaluation_benchmark(load_recipe(path))
+    assert [e.inputs["db_id"] for e in named.examples()] == ["concert"] * 3
+
 
 def test_train_records_it_run_warns_and_gate_fails(tiny_spider: Path, tiny_model_dir: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +99,7 @@ def test_train_records_it_run_warns_and_gate_fails(tiny_spider: Path, tiny_model
 
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
     # The tiny recipe trains on the dev split, which is also the split it is evaluated on: all of it overlaps.
-    result = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "optim.max_steps=1"))
+    result = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=1"))
     recorded = json.loads((result.adapter_dir / MANIFEST).read_text())["contamination"]
     assert recorded["counts"] == {"db": 6, "sql": 6, "sql_masked": 6, "question": 6, "near_question": 0, "any": 6}
 

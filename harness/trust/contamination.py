@@ -225,10 +225,15 @@ def training_contamination(recipe: Any, benchmark: Benchmark, examples: Sequence
 
 
 def evaluation_benchmark(recipe: Any) -> Benchmark:
-    """Where an adapter trained from `recipe` is evaluated: the databases it holds out (`exclude_dbs`) of the
-    same split when it holds some out, else the benchmark's default evaluation split of the same data."""
+    """Where an adapter trained from `recipe` is evaluated: its `eval:` section when it has one; else the
+    databases it holds out (`exclude_dbs`) of the same split when it holds some out; else the benchmark's
+    default evaluation split of the same data."""
     from harness.benchmarks import get_benchmark
 
+    if recipe.eval is not None:
+        settings = recipe.eval
+        options = {**settings.options, **({"split": settings.split} if settings.split else {})}
+        return get_benchmark(settings.benchmark or recipe.data.benchmark, data=settings.path, **options)
     options = {k: v for k, v in recipe.data.options.items() if k not in ("exclude_dbs", "include_dbs")}
     held_out = recipe.data.options.get("exclude_dbs")
     if held_out:
