@@ -5,8 +5,8 @@ Four kinds, each a list of evaluation-example indices:
 - `sql` / `sql_masked`: the gold SQL equals a training query after sqlglot canonicalisation, with literals kept /
   with every literal replaced by `?`;
 - `question`: the question (or input text) equals a training one after normalisation (case, punctuation, spaces);
-- `near_question`: a near duplicate that is not an exact one: word unigram+bigram Jaccard >= `near_threshold`,
-  candidates from datasketch's MinHash LSH, then checked exactly.
+- `near_question`: a near duplicate that is not an exact one: word unigram+bigram Jaccard >= `near_threshold`
+  (default 0.8), candidates from datasketch's MinHash LSH, then checked exactly.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from harness.trust.text import normalize_text
 KINDS = ("db", "sql", "sql_masked", "question", "near_question")
 NEAR_THRESHOLD = 0.8
 _NUM_PERM = 128
+_CANDIDATE_MARGIN = 0.3
 _QUESTION_KEYS = ("question", "input", "text")
 _SQL_KEYS = ("query", "sql", "SQL", "answer")
 
@@ -148,7 +149,9 @@ def overlap(train: Sequence[Item], evaluation: Sequence[Item], indices: Sequence
 def _lsh(train: Sequence[Item], threshold: float) -> tuple[Any, dict[str, set[str]]]:
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
+    # Candidates from a lower LSH threshold, then the exact Jaccard decides: short questions sit near any
+    # threshold, where LSH alone would miss pairs.
+    lsh = MinHashLSH(threshold=max(0.05, threshold - _CANDIDATE_MARGIN), num_perm=_NUM_PERM)
     seen: dict[str, set[str]] = {}
     with lsh.insertion_session() as session:
         for t in train:
@@ -222,10 +225,15 @@ def training_contamination(recipe: Any, benchmark: Benchmark, examples: Sequence
 
 
 def evaluation_benchmark(recipe: Any) -> Benchmark:
-    """Where an adapter trained from `recipe` is evaluated: the databases it holds out (`exclude_dbs`) of the
-    same split when it holds some out, else the benchmark's default evaluation split of the same data."""
+    """Where an adapter trained from `recipe` is evaluated: its `eval:` section when it has one; else the
+    databases it holds out (`exclude_dbs`) of the same split when it holds some out; else the benchmark's
+    default evaluation split of the same data."""
     from harness.benchmarks import get_benchmark
 
+    if recipe.eval is not None:
+        settings = recipe.eval
+        options = {**settings.options, **({"split": settings.split} if settings.split else {})}
+        return get_benchmark(settings.benchmark or recipe.data.benchmark, data=settings.path, **options)
     options = {k: v for k, v in recipe.data.options.items() if k not in ("exclude_dbs", "include_dbs")}
     held_out = recipe.data.options.get("exclude_dbs")
     if held_out:
