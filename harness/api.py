@@ -161,9 +161,11 @@ def _out(out: str | Path | None, benchmark: Benchmark) -> Path:
 def train(recipe: str | Path, overrides: Sequence[str] = (), *, resume: bool = False) -> TrainResult:
     """Train a LoRA adapter from a recipe file (`overrides`: "key=value" strings, as `--set`)."""
     from harness.train.recipe import load_recipe
+
+    checked = load_recipe(recipe, list(overrides))  # before importing torch/trl: a typo fails in well under 1 s
     from harness.train.sft import train as train_recipe
 
-    return train_recipe(load_recipe(recipe, list(overrides)), resume=resume)
+    return train_recipe(checked, resume=resume)
 
 
 def merge(adapter: str | Path, out: str | Path, *, model: str | None = None) -> Path:

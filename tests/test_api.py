@@ -90,6 +90,30 @@ def test_evaluate_runs_base_and_a_second_call_comes_from_the_cache(tiny_spider, 
     assert [r.raw_output for r in second["base"].records] == [r.raw_output for r in first["base"].records]
 
 
+def test_evaluate_an_in_memory_model_like_its_saved_folder(tiny_spider, tiny_model_dir, tmp_path, monkeypatch):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    kwargs = dict(data=tiny_spider, limit=3, options={"workers": 1},
+                  generation={"max_new_tokens": 5, "precision": "fp32", "batch_size": 3})
+    saved = harness.evaluate("spider", str(tiny_model_dir), out=tmp_path / "saved", **kwargs)
+    memory = harness.evaluate("spider", model, tokenizer=tokenizer, out=tmp_path / "memory", **kwargs)
+
+    def outcome(run):
+        return [(r.raw_output, r.prediction, r.verdict, r.scores, r.completion_tokens) for r in run["base"].records]
+
+    assert outcome(memory) == outcome(saved)
+    assert memory["base"].manifest["model"]["in_memory"] and memory["base"].manifest["model"]["weights_sha256"]
+    monkeypatch.setattr(pipeline, "get_backend", lambda *a, **k: pytest.fail("must be served from the cache"))
+    again = harness.evaluate("spider", model, tokenizer=tokenizer, out=tmp_path / "again", **kwargs)
+    assert outcome(again) == outcome(memory)
+    with pytest.raises(ConfigError, match="carries its own adapters"):
+        harness.evaluate("spider", model, ["adapters/x"], tokenizer=tokenizer, **kwargs)
+
+
 class FailingBackend(Backend):
     """Yields `good` generations, then fails as a backend can mid-run (out of memory, a dropped connection)."""
 
@@ -143,3 +167,23 @@ def test_schema_1_run_directories_still_load(tmp_path):
 def test_a_newer_schema_names_its_version(tmp_path):
     with pytest.raises(DataError, match=r"summary.json: schema_version 99 was written by a newer harness"):
         Variant.load(_v1_run(tmp_path / "new", version=99))
+
+
+def test_compare_recomputes_metrics_without_the_data(tmp_path, monkeypatch):
+    """Aggregation reads only the records and what the summary recorded: the data may be gone, the schema may
+    have been passed in code, and nothing is built."""
+    from harness.benchmarks.extraction import ExtractionBenchmark
+    from harness.metrics.fields import Schema
+
+    data = tmp_path / "people.jsonl"
+    rows = [{"text": f"Call {a} or {b}.", "fields": {"people": [a, b]}} for a, b in [("Ann", "Bo"), ("Cy", "Di")] * 3]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    bench = ExtractionBenchmark(data, schema=Schema.from_mapping({"fields": ["people"], "lists": ["people"]}))
+    first = harness.score(bench, [json.dumps(r["fields"]) for r in rows], out=tmp_path / "a")
+    second = harness.score(bench, ['{"people": []}'] * 6, out=tmp_path / "b")
+    data.unlink()
+    monkeypatch.setattr("harness.benchmarks.mini_spider.ensure_built", lambda *a, **k: pytest.fail("built data"))
+    comparison = harness.compare(tmp_path / "a", tmp_path / "b")
+    assert comparison.metrics["micro_f1"].value_a == first["predictions"].metrics["micro_f1"].value == 1.0
+    assert comparison.metrics["micro_f1"].value_b == second["predictions"].metrics["micro_f1"].value == 0.0
+    assert comparison.metrics["exact_people"].mcnemar.p_value == pytest.approx(1 / 32)

@@ -58,7 +58,7 @@ def test_tutorial_file_scores_gold_as_prediction_at_100_percent(tmp_path: Path) 
     summary, records = load_run(out)
     assert summary.n == len(rows) == 5 and summary.verdicts == {"correct": 5}
     assert summary.metrics["all_fields_exact"].value == 1.0 and summary.metrics["micro_f1"].value == 1.0
-    assert records[2]["target"]["email"] is None and records[0]["inputs"]["text"] == rows[0]["instruction"]
+    assert records[2].target["email"] is None and records[0].inputs["text"] == rows[0]["instruction"]
 
 
 @pytest.mark.parametrize("key, role, content, user, assistant", [

@@ -14,12 +14,12 @@ from harness.runs.cache import GenerationCache
 from harness.runs.records import load_run
 from harness.types import Sampling
 
-TIMINGS = {"gen_seconds"}
+TIMINGS = {"gen_seconds", "details"}  # spider's details hold only execution timings
 OPTIONS = {"precision": "fp32", "batch_size": 3}
 
 
 def _records(run_dir: Path) -> list[dict]:
-    return [{k: v for k, v in r.items() if k not in TIMINGS} for r in load_run(run_dir)[1]]
+    return [{k: v for k, v in r.to_json().items() if k not in TIMINGS} for r in load_run(run_dir)[1]]
 
 
 def _peft_model(model_dir: Path):
@@ -58,14 +58,14 @@ def test_in_memory_records_equal_saved_folder_and_second_call_is_cached(tiny_mod
         again = run(bench, GenerationSpec(again_ref, again_adapters, sampling, "hf", OPTIONS), tmp_path / "again",
                     cache, backend_factory=no_backend)
 
-    for (saved_dir, _), (memory_dir, summary), (again_dir, _) in zip(saved, memory, again):
-        assert saved_dir.name == memory_dir.name
-        assert _records(saved_dir) == _records(memory_dir) == _records(again_dir)
-    outputs = {d.name: [r["raw_output"] for r in _records(d)] for d, _ in memory}
+    for saved_v, memory_v, again_v in zip(saved, memory, again):
+        assert saved_v.name == memory_v.name
+        assert _records(saved_v.path) == _records(memory_v.path) == _records(again_v.path)
+    outputs = {v.name: [r["raw_output"] for r in _records(v.path)] for v in memory}
     assert outputs["base"] != outputs["first"] != outputs["second"]  # the adapters really changed generation
-    manifest = memory[0][1].manifest
+    manifest = memory["base"].manifest
     assert manifest["model"]["in_memory"] and len(manifest["model"]["weights_sha256"]) == 64
-    assert memory[1][1].manifest["adapter"]["sha256"] != memory[2][1].manifest["adapter"]["sha256"]
+    assert memory["first"].manifest["adapter"]["sha256"] != memory["second"].manifest["adapter"]["sha256"]
 
 
 def test_identity_is_the_weights(tiny_model_dir):

@@ -125,7 +125,7 @@ def test_contextless_file_scores_bleu_and_chrf_equal_to_sacrebleu_cli(tmp_path: 
     assert summary.metrics["chrf"].value == pytest.approx(expected["chrf"], abs=1e-6)
     assert summary.extra["sacrebleu_signature"] == {"bleu": expected["bleu_signature"],
                                                     "chrf": expected["chrf_signature"]}
-    assert 0 < summary.metrics["bleu"].value < 100 and records[0]["inputs"] == {"sql": "SELECT count(*) FROM singer"}
+    assert 0 < summary.metrics["bleu"].value < 100 and records[0].inputs == {"sql": "SELECT count(*) FROM singer"}
 
 
 def test_codenn_tab_separated_file_with_its_references(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
 from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
 from harness.io import hash_path
-from harness.runs.manifest import environment, now_iso
+from harness.runs.manifest import build_manifest
 from harness.train.recipe import Recipe, RecipeError
 from harness.trust.contamination import summary_line, training_contamination
 from harness.types import Example
@@ -247,19 +247,17 @@ def train(recipe: Recipe, *, resume: bool = False, console: Console | None = Non
     trainer.model.save_pretrained(out_dir)
     trainer.processing_class.save_pretrained(out_dir)
     set_base_model(out_dir, recipe.model or DEFAULT_MODEL)
-    manifest = {
-        "recipe": recipe.as_dict(), "recipe_file": recipe.source, "resumed": resume,
-        "model": {"spec": recipe.model or DEFAULT_MODEL, **p.model_ref.identity},
-        "benchmark": p.benchmark.name, "data": p.benchmark.data_identity(), "prompt": p.benchmark.prompt_identity(),
-        "n_examples": p.n_examples, "n_tokens": p.n_tokens,
-        "tokens_seen": int(trainer.state.num_input_tokens_seen),
-        "steps": trainer.state.global_step, "final_loss": output.training_loss,
-        "loss_curve": [{"step": e["step"], "loss": float(e["loss"])} for e in trainer.state.log_history if "loss" in e],
-        "wall_seconds": round(wall, 1),
-        "tokens_per_second": round(tokens_this_run / wall, 1) if wall else None,
-        "device": str(trainer.args.device), "threads": torch.get_num_threads(),
-        "created": now_iso(), **environment(), "contamination": contamination,
-    }
+    manifest = build_manifest(
+        p.benchmark, recipe=recipe.as_dict(), recipe_file=recipe.source, resumed=resume,
+        model={"spec": recipe.model or DEFAULT_MODEL, **p.model_ref.identity},
+        n_examples=p.n_examples, n_tokens=p.n_tokens,
+        tokens_seen=int(trainer.state.num_input_tokens_seen),
+        steps=trainer.state.global_step, final_loss=output.training_loss,
+        loss_curve=[{"step": e["step"], "loss": float(e["loss"])} for e in trainer.state.log_history if "loss" in e],
+        wall_seconds=round(wall, 1),
+        tokens_per_second=round(tokens_this_run / wall, 1) if wall else None,
+        device=str(trainer.args.device), threads=torch.get_num_threads(), contamination=contamination,
+    )
     manifest["adapter_sha256"] = hash_path(out_dir / "adapter_model.safetensors")
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str))
     return TrainResult(out_dir, manifest)
