@@ -185,8 +185,8 @@ def test_score_gold_as_official_predictions_gives_one(mini_bird, tmp_path):
     assert summary.breakdowns["difficulty"]["challenging"]["n"] == 4
     assert summary.manifest["benchmark_options"]["ves_repeats"] == 2
     assert summary.extra["r_ves"]["hardware_dependent"] is True
-    assert [r["index"] for r in records] == list(range(30))
-    assert all(r["correct"] is True and r["scores"]["soft_f1"] == 1.0 and r["scores"]["r_ves"] > 0 for r in records)
+    assert [r.index for r in records] == list(range(30))
+    assert all(r.verdict == "correct" and r.scores["soft_f1"] == 1.0 and r.scores["r_ves"] > 0 for r in records)
 
 
 def test_score_mixed_jsonl_predictions(mini_bird, tmp_path):
@@ -199,9 +199,9 @@ def test_score_mixed_jsonl_predictions(mini_bird, tmp_path):
     assert main(["score", "bird", "--data", str(mini_bird), "--predictions", str(pred), "--out", str(out),
                  "--limit", "4"]) == 0
     _, records = load_run(out)
-    assert [r["verdict"] for r in records] == ["correct", "correct", "no_sql", "wrong_result"]
-    assert [r["scores"]["soft_f1"] for r in records][:3] == [1.0, 1.0, 0.0]
-    assert "r_ves" not in records[0]["scores"]
+    assert [r.verdict for r in records] == ["correct", "correct", "no_sql", "wrong_result"]
+    assert [r.scores["soft_f1"] for r in records][:3] == [1.0, 1.0, 0.0]
+    assert "r_ves" not in records[0].scores
 
 
 def test_training_recipe_uses_the_same_prompt(mini_bird, tmp_path, tiny_model_dir):
