@@ -39,7 +39,7 @@ class Column:
 class Table:
     name: str
     columns: list[Column]
-    foreign_keys: list[tuple[str, str, str]]  # (column, referenced table, referenced column), declaration order
+    foreign_keys: list[tuple[str, str, str]]  # (column, referenced table, referenced column)
 
 
 def render_schema(db_path: Path, schema_format: str, db_id: str | None = None) -> str:
@@ -74,14 +74,18 @@ def read_tables(db_path: Path, *, examples: int = 0, order: str = "created") -> 
 
 
 def _read_table(con: sqlite3.Connection, name: str, examples: int) -> Table:
-    quoted = _quote(name)
+    quoted = _identifier(name)
     columns = [Column(cname, ctype or "", bool(pk)) for _, cname, ctype, _, _, pk in
                con.execute(f"PRAGMA table_info({quoted})")]
     rows = con.execute(f"PRAGMA foreign_key_list({quoted})").fetchall()
-    # SQLite lists foreign keys last-declared first (id 0); keep declaration order
-    fks = [(r[3], r[2], r[4]) for r in sorted(rows, key=lambda r: (-r[0], r[1]))]
+    # in SQLite's order (last declared first), as SQLAlchemy reflects them and M-Schema lists them
+    fks = [(r[3], r[2], r[4]) for r in sorted(rows, key=lambda r: (r[0], r[1]))]
     for column in columns if examples else ():
-        values = con.execute(f"SELECT DISTINCT {_quote(column.name)} FROM {quoted} LIMIT {examples}").fetchall()
+        try:
+            values = con.execute(f"SELECT DISTINCT {_identifier(column.name)} FROM {_identifier(name)} "
+                                 f"LIMIT {examples}").fetchall()
+        except sqlite3.OperationalError:  # e.g. text that is not UTF-8: M-Schema shows no examples either
+            values = []
         column.examples = [v for (v,) in values]
     return Table(name, columns, fks)
 
@@ -229,3 +233,8 @@ def _shown_examples(examples: list[str], ctype: str, example_num: int) -> list[s
 
 def _quote(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def _identifier(name: str) -> str:
+    """Always quoted, for queries (Spider has columns named like keywords, e.g. `From`)."""
+    return '"' + name.replace('"', '""') + '"'
