@@ -136,6 +136,13 @@ def test_spider_option_changes_prompt_identity_and_is_recorded(tiny_spider: Path
         SpiderBenchmark(tiny_spider, "dev", schema_format="xml")
 
 
-def test_xiyan_recipe_trains_on_mschema() -> None:
-    recipe = load_recipe(Path(__file__).parents[1] / "adapters/recipes/spider-xiyan-qwencoder-7b.yaml")
+def test_xiyan_recipe_trains_on_mschema(tiny_spider: Path) -> None:
+    from harness.train.sft import load_benchmark, sft_rows
+
+    recipe = load_recipe(Path(__file__).parents[1] / "adapters/recipes/spider-xiyan-qwencoder-7b.yaml",
+                         [f"data.path={tiny_spider}", "data.options.exclude_dbs=[]"])
     assert recipe.data.options["schema_format"] == "mschema"
+    benchmark = load_benchmark(recipe)
+    [row] = sft_rows(benchmark, benchmark.examples()[:1], {})
+    assert row["prompt"][1]["content"].startswith("Schema:\n【DB_ID】 ")  # what evaluation sends, too
+    assert row["prompt"] == benchmark.messages(benchmark.examples()[0])
