@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -150,6 +153,32 @@ def test_connection_refused_is_reported():
     backend.check_models = False
     with pytest.raises(APIError, match="is the server running"):
         _collect(backend, _requests(1))
+
+
+def _stub_server(delay_s: float) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "stub_openai_server.py"),
+                             "--delay", str(delay_s)], stdout=subprocess.PIPE, text=True)
+    return proc, f"http://127.0.0.1:{int(proc.stdout.readline())}/v1"
+
+
+def test_a_sigtermed_server_costs_only_the_requests_in_flight():
+    """Finished replies are yielded (and so cached) before the failure; the requests in flight when the
+    server dies are retried, then the run stops; nothing finished is lost."""
+    proc, url = _stub_server(delay_s=1.0)
+    try:
+        backend = APIBackend(api_model_ref("stub", url), base_url=url, concurrency=2, max_retries=1, backoff_s=0.01)
+        finished: dict[int, str] = {}
+        with pytest.raises(APIError, match=r"after 2 attempt\(s\).*is the server running"):
+            for i, generation in backend.generate(_requests(6), SAMPLING):
+                finished[i] = generation.text
+                if len(finished) == 2:  # requests 3 and 4 are in flight now
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+    assert len(finished) == 2 and all(text.startswith("echo: How many singers") for text in finished.values())
 
 
 def test_request_for_an_adapter_that_was_not_given_fails_before_sending():

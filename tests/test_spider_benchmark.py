@@ -4,17 +4,9 @@ import pytest
 
 from harness.benchmarks import get_benchmark
 from harness.errors import DataError
-from harness.benchmarks.spider import SpiderBenchmark, compact_schema
+from harness.benchmarks.spider import SpiderBenchmark
 from harness.cli import main
 from harness.types import Example
-
-
-def test_compact_schema_lists_keys_and_foreign_keys(tiny_spider):
-    schema = compact_schema(tiny_spider / "database/concert/concert.sqlite")
-    assert schema.splitlines() == [
-        "country(code text pk, name text)",
-        "singer(id integer pk, name text, age integer, country text -> country.code)",
-    ]
 
 
 def test_prompt_and_training_completion(tiny_spider):

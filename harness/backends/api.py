@@ -14,6 +14,7 @@ answer any model name with the one model they have, so a typo would silently rec
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import logging
 import os
@@ -193,7 +194,8 @@ class APIBackend(Backend):
                                    f"{detail}{_hint(err.code)}") from None
                 after = _retry_after(err)
                 delay = self._backoff(attempt) if after is None else after
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as err:
+                # HTTPException: the connection died mid-reply (a server killed while answering)
                 if attempt == self.max_retries:
                     reason = getattr(err, "reason", err)
                     raise APIError(f"{url} (model {model!r}): {reason!r} after {attempt + 1} attempt(s) "

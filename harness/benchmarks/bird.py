@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from harness.benchmarks.base import Benchmark, find_split_file
-from harness.benchmarks.spider import compact_schema, database_file
+from harness.benchmarks.spider import database_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path, read_json_rows
+from harness.sql.schema import render_schema
 from harness.types import Example, Message, Scored
 
 DIFFICULTIES = ("simple", "moderate", "challenging")
@@ -146,7 +147,7 @@ class BirdBenchmark(Benchmark):
             if self.sample_values:
                 for key, values in sample_values(db, self.sample_values).items():
                     notes.setdefault(key, []).append("e.g. " + ", ".join(values))
-            text = compact_schema(db)
+            text = render_schema(db, "compact")
             if notes:
                 text += "\n\nColumns:\n" + "\n".join(f"{t}.{c}: {'; '.join(n)}" for (t, c), n in notes.items())
             self._schemas[db_id] = text

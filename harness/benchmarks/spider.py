@@ -5,9 +5,9 @@ with none given, the mini Spider benchmark the project ships is built and used.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import sqlite3
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 from harness.benchmarks.base import Benchmark, find_split_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path
+from harness.sql.schema import check_format, render_schema
 from harness.types import Example, Message, Scored
 
 HARDNESS_LEVELS = ("easy", "medium", "hard", "extra")
@@ -33,7 +34,8 @@ class SpiderBenchmark(Benchmark):
 
     def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
                  include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None,
-                 sql_only: bool = False, value_placeholder: bool = False, keep_distinct: bool = False):
+                 sql_only: bool = False, value_placeholder: bool = False, keep_distinct: bool = False,
+                 schema_format: str = "compact"):
         """`sql_only`: outputs are SQL already (official prediction files) and run exactly as given, as the
         official evaluator runs them, instead of SQL being extracted from model text.
         `keep_distinct`: compare with DISTINCT kept (the official evaluator's --keep_distinct); by default it
@@ -41,7 +43,10 @@ class SpiderBenchmark(Benchmark):
         `value_placeholder`: replace every "value" in predictions with "1" before executing, as the official
         evaluation.py does (a Spider-era placeholder; it also breaks correct SQL that names a column like
         `market_value`, so it is off by default; turn it on to reproduce evaluation.py's numbers).
+        `schema_format`: how the prompt shows the schema, one of harness.sql.schema.SCHEMA_FORMATS (compact,
+        ddl, mschema); training and evaluation use the same, so use the one a model was trained with.
         """
+        check_format(schema_format)
         self._data = Path(data) if data is not None else None
         self.split = split
         # `-O include_dbs=pets_1` (one name, no brackets) reads as a string, not a list of its letters
@@ -52,6 +57,7 @@ class SpiderBenchmark(Benchmark):
         self.sql_only = sql_only
         self.value_placeholder = value_placeholder
         self.keep_distinct = keep_distinct
+        self.schema_format = schema_format
         self._schemas: dict[str, str] = {}
         if self._data is not None:
             self.split_file  # noqa: B018 - a wrong folder or split fails now, not mid-run
@@ -120,8 +126,14 @@ class SpiderBenchmark(Benchmark):
 
     def schema(self, db_id: str) -> str:
         if db_id not in self._schemas:
-            self._schemas[db_id] = compact_schema(database_file(self.db_dir, db_id))
+            self._schemas[db_id] = render_schema(database_file(self.db_dir, db_id), self.schema_format, db_id)
         return self._schemas[db_id]
+
+    def prompt_identity(self) -> dict[str, str]:
+        identity = {**super().prompt_identity(), "schema_format": self.schema_format}
+        if self.schema_format != "compact":  # the template's own format keeps the hash earlier runs recorded
+            identity["hash"] = hashlib.sha256(f"{identity['hash']}|{self.schema_format}".encode()).hexdigest()[:16]
+        return identity
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
               on_done: Callable[[int], None] | None = None) -> list[Scored]:
@@ -166,30 +178,6 @@ def database_file(db_dir: Path, db_id: str) -> Path:
     if not found:
         raise DataError(f"{folder}: no .sqlite database file")
     return found[0]
-
-
-def compact_schema(db_path: Path) -> str:
-    """One line per table, `table(col type pk, col type -> other.col, ...)`: a fraction of CREATE TABLE's tokens."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
-        lines = []
-        for table in tables:
-            quoted = table.replace('"', '""')
-            fks = {row[3]: f"{row[2]}.{row[4]}" for row in con.execute(f'PRAGMA foreign_key_list("{quoted}")')}
-            cols = []
-            for _, name, ctype, _, _, pk in con.execute(f'PRAGMA table_info("{quoted}")'):
-                col = f"{name} {ctype.lower() or 'text'}"
-                if pk:
-                    col += " pk"
-                if name in fks:
-                    col += f" -> {fks[name]}"
-                cols.append(col)
-            lines.append(f"{table}({', '.join(cols)})")
-        return "\n".join(lines)
-    finally:
-        con.close()
 
 
 def _split_file(root: Path, split: str, label: str | None = None) -> Path:
