@@ -28,10 +28,10 @@ def test_redirected_train_writes_step_lines_as_it_goes(tmp_path: Path, tiny_mode
     recipe.write_text(
         f"model: {tiny_model_dir}\noutput_dir: {tmp_path / 'adapter'}\n"
         f"data: {{benchmark: spider, split: dev, path: {tiny_spider}}}\n"
-        "lora: {r: 4, alpha: 8, dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "optim: {learning_rate: 0.05, max_steps: 12, batch_size: 3, max_length: 512, warmup: 0}\n"
-        "runtime: {precision: fp32, gradient_checkpointing: true}\nlogging: {logging_steps: 1}\n"
-        "checkpoints: {save_steps: 4, save_total_limit: 1}\n")
+        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
+        "trainer: {learning_rate: 0.05, max_steps: 12, per_device_train_batch_size: 3, max_length: 512,\n"
+        "          warmup_steps: 0, bf16: false, gradient_checkpointing: true, logging_steps: 1, save_steps: 4,\n"
+        "          save_total_limit: 1}\n")
     proc = _cli("train", str(recipe), cwd=tmp_path)
     arrivals: dict[str, float] = {}
     lines = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterator, Sequence
 
@@ -17,6 +18,9 @@ from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+# peft and trl read transformers' deprecated `is_gradient_checkpointing` alias when loading or training adapters;
+# nothing a user can change, so it is not shown.
+warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
 def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
