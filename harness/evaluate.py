@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -14,6 +15,7 @@ from harness.backends import Backend, get_backend
 from harness.benchmarks.base import Benchmark
 from harness.errors import ConfigError, DataError
 from harness.models import AdapterRef, ModelRef
+from harness.progress import LoopProgress
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import build_manifest
 from harness.runs.records import Run, Variant, summarize, write_run
@@ -74,16 +76,23 @@ def generate(benchmark: Benchmark, examples: Sequence[Example], spec: Generation
         backend = factory()
         pending: list[tuple[str, Generation]] = []
         try:
-            with progress_bar() as bar:
-                task = bar.add_task(f"generating ({len(keys) - len(missing)} cached)", total=len(missing))
+            with LoopProgress(f"generating ({len(keys) - len(missing)} cached)", len(missing)) as progress:
+                done = 0
+                # Backends that can tell report sequences as they finish inside a batch: per-example progress.
+                backend.progress = lambda finished: progress.update(done + finished)
+                tokens, started = 0, time.perf_counter()
                 for j, generation in backend.generate([requests[i] for i in missing], spec.sampling):
                     key = keys[missing[j]]
                     found[key] = generation
                     pending.append((key, generation))
-                    if len(pending) >= _flush_size(spec):
+                    done += 1
+                    tokens += generation.completion_tokens or 0
+                    if len(pending) >= _flush_size(spec) or done == len(missing):
                         cache.put_many(pending)
                         pending.clear()
-                    bar.advance(task)
+                        progress.report(done, f"{tokens / (time.perf_counter() - started):.1f} tokens/s")
+                    else:
+                        progress.update(done)
         finally:  # a backend that fails mid-run (or Ctrl-C) loses nothing it finished
             cache.put_many(pending)
     n = len(examples)

@@ -8,16 +8,17 @@ from harness.errors import ModelError
 
 def merge_adapter(adapter: str | Path, out: str | Path, model: str | None = None) -> Path:
     """Base + adapter -> `merge_and_unload()` -> a folder that `from_pretrained` loads without peft."""
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     from harness.models import resolve_adapter, resolve_model
 
-    adapter_ref = resolve_adapter(adapter)
+    adapter_ref = resolve_adapter(adapter, argument="adapter")  # the CLI's positional; checked before heavy imports
     spec = model or adapter_ref.identity["base_model"]
     if not spec:
         raise ModelError(f"{adapter_ref.path}/adapter_config.json names no base_model_name_or_path; pass --model")
     base_ref = resolve_model(spec)
+
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     base = AutoModelForCausalLM.from_pretrained(base_ref.path, dtype="auto")
     merged = PeftModel.from_pretrained(base, str(adapter_ref.path)).merge_and_unload()
     out = Path(out)

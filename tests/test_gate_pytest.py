@@ -50,3 +50,15 @@ def test_harness_gate_fixture(tmp_path):
     proc = child_pytest(tmp_path, "test_model.py")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "1 failed, 1 passed" in proc.stdout and "delta -0.4500 < min_delta -0.1" in proc.stdout
+
+
+def test_gates_file_typo_is_one_failing_item_not_a_collection_error(tmp_path):
+    make_run(tmp_path / "base", BASE)
+    (tmp_path / "harness_gates.toml").write_text('[[gate]]\nrun = "base"\nmin_valeu = 0.4\n')
+    (tmp_path / "test_other.py").write_text("def test_still_runs():\n    pass\n")
+    proc = child_pytest(tmp_path, "-rA")
+    out = proc.stdout
+    assert proc.returncode == 1 and "1 failed, 1 passed" in out, out + proc.stderr
+    assert "unknown field(s) min_valeu" in out
+    assert "error" not in out.lower().split("short test summary")[0].split("FAILURES")[0]  # not a collection error
+    assert "Traceback" not in out

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from harness.types import Generation, GenerationRequest, Sampling
 
@@ -18,6 +18,9 @@ class Backend(ABC):
     """
 
     name: str
+    # Set by the caller: called with how many sequences of the batch in flight have finished so far, for
+    # per-example progress. Backends that cannot tell leave it unused; progress then moves per yield.
+    progress: Callable[[int], None] | None = None
 
     @classmethod
     def references(cls, model: str | None, adapters: Sequence[str], options: Mapping[str, Any]

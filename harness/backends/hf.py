@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from contextlib import contextmanager, nullcontext
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import (AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase, StoppingCriteria,
+                          StoppingCriteriaList)
 
 from harness.backends.base import Backend
 from harness.backends.precision import resolve_precision
@@ -16,6 +18,9 @@ from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+# peft and trl read transformers' deprecated `is_gradient_checkpointing` alias when loading or training adapters;
+# nothing a user can change, so it is not shown.
+warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
 def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
@@ -41,6 +46,8 @@ class HFBackend(Backend):
                  batch_size: int = 8, device: str | None = None,
                  chat_template_kwargs: dict[str, Any] | None = None):
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        if precision == "auto" and model.loaded is not None:  # an in-memory model is used in its own dtype
+            precision = precision_name(next(model.loaded.model.parameters()).dtype)
         precision = resolve_precision(precision, cuda=self.device.startswith("cuda"))
         if precision not in DTYPES:
             raise ConfigError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
@@ -99,6 +106,8 @@ class HFBackend(Backend):
         else:
             torch.manual_seed(sampling.seed)
             options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
+        if self.progress is not None:
+            options["stopping_criteria"] = StoppingCriteriaList([_FinishedRows(self.tokenizer, self.progress)])
         started = time.perf_counter()
         with self._generating(), self._adapter(adapter):
             output = self.model.generate(**inputs, **options, use_cache=True)
@@ -138,6 +147,23 @@ class HFBackend(Backend):
 
 def precision_name(dtype: torch.dtype) -> str:
     return next((name for name, d in DTYPES.items() if d == dtype), str(dtype))
+
+
+class _FinishedRows(StoppingCriteria):
+    """Stops nothing: after each decoding step, reports how many rows of the batch have emitted eos."""
+
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, report: Callable[[int], None]):
+        self.stop_ids = torch.tensor(sorted({tokenizer.eos_token_id, tokenizer.pad_token_id} - {None}))
+        self.finished: torch.Tensor | None = None
+        self.report = report
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        last = torch.isin(input_ids[:, -1].cpu(), self.stop_ids)
+        before = 0 if self.finished is None else int(self.finished.sum())
+        self.finished = last if self.finished is None else self.finished | last
+        if int(self.finished.sum()) != before:
+            self.report(int(self.finished.sum()))
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
 
 def _count_until_stop(new_tokens: torch.Tensor, tokenizer: PreTrainedTokenizerBase) -> list[int]:

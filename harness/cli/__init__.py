@@ -9,13 +9,14 @@ import importlib
 import logging
 import sys
 
-from rich.console import Console
 from rich.logging import RichHandler
+
+from harness.console import make_console
 from rich.markup import escape
 
 COMMANDS = ("run", "score", "train", "merge", "report", "compare", "gate", "parity", "audit", "contamination")
 
-console = Console(stderr=True, soft_wrap=True)
+console = make_console(stderr=True, soft_wrap=True)
 
 
 def show_defaults(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.benchmarks import BENCHMARKS
+from harness.console import make_console
 from harness.runs.records import Run, RunSummary
 
 
@@ -47,7 +48,7 @@ def _key_value(text: str) -> tuple[str, Any]:
 def print_summaries(run: Run, console: Console | None = None) -> None:
     """A table of every metric with its 95% CI per variant, one of the headline metric per breakdown tag,
     then the verdict counts and where each run was written."""
-    console = console or Console()
+    console = console or make_console()
     results = [(v.path, v.summary) for v in run]
     if not results:
         return

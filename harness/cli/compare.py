@@ -22,14 +22,14 @@ def main(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from rich.console import Console
+    from harness.console import make_console
 
     from harness.api import compare
     from harness.errors import ConfigError
     from harness.report.compare import comparison_table, comparison_to_json, flips_text
 
     comp = compare(args.run_a, args.run_b, force=args.force, n_resamples=args.resamples, seed=args.seed)
-    console = Console()
+    console = make_console()
     for difference in comp.differences:
         console.print(f"[yellow]forced despite:[/] {difference}")
     console.print(comparison_table(comp))

@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from harness.console import make_console
 
     from harness.api import gate, gate_file
     from harness.errors import ConfigError
@@ -40,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
         results = [gate(args.run, args.baseline, metric=metric, max_flips=args.max_flips, force=args.force,
                         source="command line", n_resamples=args.resamples, **conditions)
                    for metric in (args.metric or [None])]
-    console = Console()
+    console = make_console()
     for result in results:
         style = "green" if result.passed else "red"
         console.print(result.report(), style=style, markup=False, highlight=False, soft_wrap=True)

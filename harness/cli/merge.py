@@ -17,11 +17,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from harness.console import make_console
 
     from harness.api import merge
 
-    console = Console()
+    console = make_console()
     out = merge(args.adapter, args.out, model=args.model)
     console.print(f"merged model: {out}  (score it: harness run BENCHMARK --model {out})")
     if args.parity_n > 0:

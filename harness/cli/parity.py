@@ -183,10 +183,10 @@ def _release_gpu_memory() -> None:
 
 
 def print_report(report: Sequence[VariantParity], backends: Sequence[str], show: int) -> None:
-    from rich.console import Console
+    from harness.console import make_console
     from rich.table import Table
 
-    console = Console()
+    console = make_console()
     a, b = backends
     table = Table(title=f"parity: {a} vs {b} (greedy)")
     for column in ("variant", "n", "identical outputs", "same verdict"):

@@ -13,12 +13,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from harness.console import make_console
 
     from harness.report.leaderboard import load_boards, print_boards, write_report
 
     boards = load_boards(args.runs)
-    console = Console()
+    console = make_console()
     print_boards(boards, console)
     md, page = write_report(boards, args.out, title=args.title)
     console.print(f"wrote {md} and {page}")

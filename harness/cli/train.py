@@ -14,13 +14,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from harness.console import make_console
 
     from harness.api import train
 
     result = train(args.recipe, args.overrides, resume=args.resume)
     m = result.manifest
-    Console().print(f"adapter: {result.adapter_dir}  steps {m['steps']}  final loss {m['final_loss']:.4f}  "
+    make_console().print(f"adapter: {result.adapter_dir}  steps {m['steps']}  final loss {m['final_loss']:.4f}  "
                     f"{m['wall_seconds']} s  {m['tokens_per_second']} tokens/s\n"
                     f"score it: harness run {m['benchmark']} --adapter {result.adapter_dir}"
                     + (f" --model {m['recipe']['model']}" if m["recipe"].get("model") else ""))

@@ -178,8 +178,29 @@ def comparison_table(comp: Comparison) -> "Table":
         table.add_row(m.metric, f"{m.value_a:.4f}", f"{m.value_b:.4f}", f"{m.delta.delta:+.4f}{mark}",
                       format_ci(m.delta), f"{m.mcnemar.p_value:.4g}" if m.mcnemar else "-",
                       str(len(m.right_to_wrong)) if m.mcnemar else "-", str(len(m.wrong_to_right)) if m.mcnemar else "-")
-    table.caption = f"A = {comp.a.label} ({comp.a.path}); B = {comp.b.label} ({comp.b.path}); * significant"
+    label_a, label_b = distinguishing_labels([comp.a, comp.b])
+    table.caption = f"A = {label_a} ({comp.a.path}); B = {label_b} ({comp.b.path}); * significant"
     return table
+
+
+def setting_facts(run: Variant) -> dict[str, str]:
+    """What produced a run besides its model and adapter; labels show the facts that differ between runs."""
+    m = run.summary.manifest
+    generation, sampling, data = m.get("generation") or {}, m.get("sampling") or {}, m.get("data") or {}
+    facts = {"backend": generation.get("backend"), "precision": generation.get("precision"), "limit": m.get("limit"),
+             "max_new_tokens": sampling.get("max_new_tokens"), "temperature": sampling.get("temperature"),
+             "data": Path(data["path"]).name if data.get("path") else None, "split": data.get("split"),
+             **(m.get("benchmark_options") or {})}
+    return {key: str(value) for key, value in facts.items() if value is not None}
+
+
+def distinguishing_labels(runs: Sequence[Variant]) -> list[str]:
+    """`model/variant`, plus `[key=value, ...]` for every setting whose value is not the same in all runs."""
+    facts = [setting_facts(r) for r in runs]
+    differing = [k for k in dict.fromkeys(k for f in facts for k in f) if len({f.get(k) for f in facts}) > 1]
+    if not differing:
+        return [r.label for r in runs]
+    return [r.label + " [" + ", ".join(f"{k}={f.get(k, '-')}" for k in differing) + "]" for r, f in zip(runs, facts)]
 
 
 def format_ci(delta: DeltaCI, *, digits: int = 4) -> str:

@@ -9,15 +9,22 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
 from harness.errors import DataError
 from harness.report.compare import (Comparison, compare_runs, example_output, example_question,
-                                    format_ci, setup_differences)
+                                    format_ci, setting_facts, setup_differences)
 from harness.runs.records import Variant, find_runs
 
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5")
+
+
+def palette(n: int) -> list[str]:
+    """n distinct colours: the fixed palette, then hues spaced by the golden angle (never a repeat)."""
+    return [PALETTE[i] if i < len(PALETTE) else f"hsl({(i - len(PALETTE)) * 137.508 % 360:.1f}, 62%, 48%)"
+            for i in range(n)]
 
 
 @dataclass
@@ -27,6 +34,17 @@ class BenchmarkBoard:
     benchmark: str
     runs: list[Variant]
     deltas: list[Comparison]
+
+    @cached_property
+    def setups(self) -> dict[int, str]:
+        """Per run (by id), the settings that differ between this board's runs ("" when none differ)."""
+        facts = [setting_facts(r) for r in self.runs]
+        keys = [k for k in dict.fromkeys(k for f in facts for k in f) if len({f.get(k) for f in facts}) > 1]
+        return {id(r): ", ".join(f"{k}={f.get(k, '-')}" for k in keys) for r, f in zip(self.runs, facts)}
+
+    def label(self, run: Variant) -> str:
+        setup = self.setups.get(id(run), "")
+        return f"{model_name(run)} / {adapter_name(run)}" + (f" [{setup}]" if setup else "")
 
     @property
     def metrics(self) -> list[str]:
@@ -64,10 +82,6 @@ def model_name(run: Variant) -> str:
 def adapter_name(run: Variant) -> str:
     adapter = run.summary.manifest.get("adapter")
     return str(adapter["name"]) if adapter else run.summary.variant
-
-
-def run_label(run: Variant) -> str:
-    return f"{model_name(run)} / {adapter_name(run)}"
 
 
 def _base_comparisons(runs: Sequence[Variant]) -> list[Comparison]:
@@ -110,10 +124,12 @@ def to_markdown(boards: Sequence[BenchmarkBoard]) -> str:
     out = ["# Leaderboard", ""]
     for board in boards:
         out += [f"## {board.benchmark}", "", "Values: metric [95% bootstrap CI].", ""]
-        header = ["model", "adapter", *board.metrics, "n", "date", "git"]
-        rows = [[model_name(r), adapter_name(r), *(_cell(r, m) for m in board.metrics), str(r.summary.n), _date(r),
-                 _git(r)] for r in board.runs]
-        out += _md_table(header, rows, numeric=range(2, 3 + len(board.metrics)))
+        setup = ["setup"] if any(board.setups.values()) else []
+        header = ["model", "adapter", *setup, *board.metrics, "n", "date", "git"]
+        rows = [[model_name(r), adapter_name(r), *([board.setups[id(r)]] if setup else []),
+                 *(_cell(r, m) for m in board.metrics), str(r.summary.n), _date(r), _git(r)] for r in board.runs]
+        first = 2 + len(setup)
+        out += _md_table(header, rows, numeric=range(first, first + 1 + len(board.metrics)))
         notes = [f"- {'**warning:** ' if level == 'warn' else ''}{text}" for level, text in _notes(board)]
         out += ["", *notes] if notes else []
         if board.deltas:
@@ -132,7 +148,7 @@ def _notes(board: BenchmarkBoard) -> list[tuple[str, str]]:
     """The gold audit and each run's trust warnings (identical to base, contamination, unambiguous subset)."""
     from harness.trust.runs import report_notes
 
-    return report_notes([(run_label(r), r.summary.extra) for r in board.runs])
+    return report_notes([(board.label(r), r.summary.extra) for r in board.runs])
 
 
 def _md_table(header: list[str], rows: list[list[str]], *, numeric: range) -> list[str]:
@@ -147,22 +163,24 @@ def _md_table(header: list[str], rows: list[list[str]], *, numeric: range) -> li
 
 
 def print_boards(boards: Sequence[BenchmarkBoard], console: Any = None) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console()
+    from harness.console import make_console
+
+    console = console or make_console()
     for board in boards:
         table = Table(title=f"{board.benchmark}: metric [95% CI]")
-        for name in ("model", "adapter"):
+        setups = any(board.setups.values())
+        for name in ("model", "adapter", *(["setup"] if setups else [])):
             table.add_column(name)
         for name in (*board.metrics, "n"):
             table.add_column(name, justify="right")
         table.add_column("date")
         table.add_column("git")
         for r in board.runs:
-            table.add_row(model_name(r), adapter_name(r), *(_cell(r, m) for m in board.metrics), str(r.summary.n),
-                          _date(r), _git(r))
+            table.add_row(model_name(r), adapter_name(r), *([board.setups[id(r)]] if setups else []),
+                          *(_cell(r, m) for m in board.metrics), str(r.summary.n), _date(r), _git(r))
         console.print(table)
         for level, text in _notes(board):
             console.print(f"[yellow]warning:[/] {escape(text)}" if level == "warn" else escape(text))
@@ -189,12 +207,16 @@ def to_html(boards: Sequence[BenchmarkBoard], *, title: str = "harness leaderboa
 
 
 def _html_board(board: BenchmarkBoard, k: int) -> str:
-    colors = {id(r): PALETTE[i % len(PALETTE)] for i, r in enumerate(board.runs)}
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ("", "model", "adapter", *board.metrics, "n", "date", "git", "run"))
+    colors = {id(r): color for r, color in zip(board.runs, palette(len(board.runs)))}
+    setup = ["setup"] if any(board.setups.values()) else []
+    head = "".join(f"<th>{html.escape(h)}</th>"
+                   for h in ("", "model", "adapter", *setup, *board.metrics, "n", "date", "git", "run"))
     rows = []
     for r in board.runs:
         cells = [f"<td><span class='swatch' style='background:{colors[id(r)]}'></span></td>",
                  f"<td>{html.escape(model_name(r))}</td>", f"<td>{html.escape(adapter_name(r))}</td>"]
+        if setup:
+            cells.append(f"<td>{html.escape(board.setups[id(r)])}</td>")
         for m in board.metrics:
             metric = r.summary.metrics.get(m)
             sort = "" if metric is None else f" data-sort='{metric.value}'"
@@ -218,7 +240,7 @@ def _html_board(board: BenchmarkBoard, k: int) -> str:
 
 
 def _series(board: BenchmarkBoard, colors: dict[int, str]) -> list[tuple[str, str]]:
-    return [(run_label(r), colors[id(r)]) for r in board.runs]
+    return [(board.label(r), colors[id(r)]) for r in board.runs]
 
 
 def _metric_charts(board: BenchmarkBoard, colors: dict[int, str]) -> list[str]:
@@ -255,7 +277,7 @@ def _breakdown_charts(board: BenchmarkBoard, colors: dict[int, str]) -> list[str
 
 def _delta_chart(board: BenchmarkBoard, colors: dict[int, str]) -> str:
     metrics = [m for m in board.metrics if all(m in c.metrics for c in board.deltas)]
-    series = [(f"{run_label(c.b)} - base", colors[id(c.b)]) for c in board.deltas]
+    series = [(f"{board.label(c.b)} - base", colors[id(c.b)]) for c in board.deltas]
     values = {(m, i): (c.metrics[m].delta.delta, c.metrics[m].delta.ci_low, c.metrics[m].delta.ci_high)
               for m in metrics for i, c in enumerate(board.deltas)}
     return bar_chart(metrics, series, values, title="Adapter minus base (paired 95% CI)", signed=True)
@@ -333,7 +355,7 @@ def _drilldown(board: BenchmarkBoard, colors: dict[int, str]) -> str:
     """Per-example table: question, gold, and each run's output and verdict; filters for disagreements."""
     indexed = [{rec.index: rec for rec in r.records} for r in board.runs]
     indices = sorted(set().union(*indexed))
-    head = "".join(f"<th><span class='swatch' style='background:{colors[id(r)]}'></span>{html.escape(run_label(r))}</th>"
+    head = "".join(f"<th><span class='swatch' style='background:{colors[id(r)]}'></span>{html.escape(board.label(r))}</th>"
                    for r in board.runs)
     headline = board.metrics[0]
     rows = []

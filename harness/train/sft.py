@@ -9,18 +9,20 @@ from __future__ import annotations
 import json
 import random
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase, TrainerCallback
 from transformers.trainer_callback import PrinterCallback
 
 from harness.benchmarks import get_benchmark
 from harness.benchmarks.base import Benchmark
+from harness.console import make_console
+from harness.progress import LoopProgress
 from harness.errors import DataError
 from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
 from harness.io import hash_path
@@ -42,6 +44,9 @@ class TrainResult:
 def load_benchmark(recipe: Recipe) -> Benchmark:
     options = dict(recipe.data.options)
     if recipe.data.path is not None:
+        if not Path(recipe.data.path).exists() and not _looks_like_hub_id(recipe.data.path):
+            raise RecipeError(f"{recipe.source}: data.path {recipe.data.path} does not exist here ({Path.cwd()}); "
+                              f"give the data's location: --set data.path=PATH")
         options["data"] = recipe.data.path
     try:
         return get_benchmark(recipe.data.benchmark, split=recipe.data.split, **options)
@@ -49,6 +54,11 @@ def load_benchmark(recipe: Recipe) -> Benchmark:
         raise
     except (TypeError, ValueError) as err:  # unknown benchmark or an option its constructor does not take
         raise RecipeError(f"{recipe.source}: 'data': {err}") from None
+
+
+def _looks_like_hub_id(path: str) -> bool:
+    """`org/name` (a hub dataset some benchmarks load), not a relative or absolute path to a file or folder."""
+    return path.count("/") == 1 and not path.startswith((".", "/", "~")) and not Path(path).suffix
 
 
 def training_examples(recipe: Recipe, benchmark: Benchmark) -> list[Example]:
@@ -126,6 +136,10 @@ def sft_config(recipe: Recipe, output_dir: Path, on_gpu: bool):
     from trl import SFTConfig
 
     given = recipe.trainer_arguments()
+    for old, new in (("gradient_checkpointing", "activation_checkpointing"),
+                     ("gradient_checkpointing_kwargs", "activation_checkpointing_kwargs")):
+        if old in given and new not in given:  # transformers' deprecated alias warns on every run
+            given[new] = given.pop(old)
     if given.get("report_to") == "none":
         given["report_to"] = []
     return _construct(SFTConfig, recipe, "trainer", {
@@ -162,31 +176,34 @@ def eval_callback(recipe: Recipe):
 
 
 class RichProgress(TrainerCallback):
-    """A rich progress bar with the latest loss and an ETA (replaces the trainer's tqdm)."""
+    """A rich bar with the latest loss and an ETA in a terminal; in a log, one flushed line per logging step
+    (step, loss, learning rate, tokens/s, ETA). Replaces the trainer's tqdm and its printed log dicts."""
 
     def __init__(self, console: Console | None = None):
-        self.console = console or Console(stderr=True)
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-                                 console=self.console)
-        self.task: Any = None
+        self.console = console or make_console(stderr=True)
+        self.loop: LoopProgress | None = None
+        self.tokens_at_start = 0
 
     def on_train_begin(self, args, state, control, **kwargs):
-        self.progress.start()
-        self.task = self.progress.add_task("training", total=state.max_steps, completed=state.global_step, loss="-")
+        self.loop = LoopProgress("step", state.max_steps, console=self.console, start=state.global_step,
+                                 extra="loss {task.fields[info]}")
+        self.loop.__enter__()
+        self.tokens_at_start = state.num_input_tokens_seen
 
     def on_step_end(self, args, state, control, **kwargs):
-        self.progress.update(self.task, completed=state.global_step)
+        self.loop.update(state.global_step)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
-        if logs and "loss" in logs:
-            self.progress.update(self.task, loss=f"{float(logs['loss']):.4f}")
-            if not self.console.is_terminal:  # a log file gets one line per logging step instead of a live bar
-                self.console.print(f"step {state.global_step}/{state.max_steps} loss {float(logs['loss']):.4f} "
-                                   f"lr {float(logs.get('learning_rate', 0)):.2e}")
+        if not logs or "loss" not in logs:
+            return
+        elapsed = time.perf_counter() - self.loop.started
+        rate = (state.num_input_tokens_seen - self.tokens_at_start) / elapsed if elapsed else 0.0
+        loss = f"{float(logs['loss']):.4f}"
+        self.loop.report(state.global_step, f"loss {loss} lr {float(logs.get('learning_rate', 0)):.2e} "
+                                            f"{rate:.1f} tokens/s", info=loss)
 
     def on_train_end(self, args, state, control, **kwargs):
-        self.progress.stop()
+        self.loop.__exit__(None, None, None)
 
 
 @dataclass
@@ -204,6 +221,9 @@ def prepare(recipe: Recipe, console: Console | None = None) -> Prepared:
     """Everything before the first step: data (validated), model, target-module check, tokenised dataset."""
     from datasets import Dataset
     from trl import SFTTrainer
+
+    # peft and trl read transformers' deprecated `is_gradient_checkpointing` alias; nothing a user can change.
+    warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
     if recipe.runtime.threads:
         torch.set_num_threads(recipe.runtime.threads)
@@ -227,7 +247,7 @@ def prepare(recipe: Recipe, console: Console | None = None) -> Prepared:
 
 def train(recipe: Recipe, *, resume: bool = False, console: Console | None = None) -> TrainResult:
     """Prepare (all validation happens before the first step), train, save the adapter and its manifest."""
-    console = console or Console(stderr=True)
+    console = console or make_console(stderr=True)
     out_dir = recipe.adapter_dir()
     checkpoint_dir = out_dir / CHECKPOINTS
     if resume and not any(checkpoint_dir.glob("checkpoint-*")):
