@@ -41,6 +41,8 @@ class HFBackend(Backend):
                  batch_size: int = 8, device: str | None = None,
                  chat_template_kwargs: dict[str, Any] | None = None):
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        if model.loaded is not None and precision == "auto":  # an in-memory model generates in its own dtype
+            precision = precision_name(next(model.loaded.model.parameters()).dtype)
         precision = resolve_precision(precision, cuda=self.device.startswith("cuda"))
         if precision not in DTYPES:
             raise ConfigError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
