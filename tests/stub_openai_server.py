@@ -1,6 +1,6 @@
 """A stand-alone OpenAI-compatible stub server, run as its own process so a test can SIGTERM it mid-run.
 
-`python tests/stub_openai_server.py [--delay S]` prints its port, then answers `GET /v1/models` (one model,
+`python tests/stub_openai_server.py [--delay S] [--port P]` prints its port, then answers `GET /v1/models` (one model,
 `stub`) and `POST /v1/chat/completions` after S seconds with "echo: " + the last message. Standard library
 only, so it starts in a fraction of a second.
 """
@@ -16,7 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--delay", type=float, default=0.0)
-    delay = parser.parse_args().delay
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    delay = args.delay
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -41,7 +43,7 @@ def main() -> None:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

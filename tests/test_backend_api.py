@@ -17,7 +17,7 @@ from harness.backends.api import (APIBackend, APIError, add_arguments, api_adapt
 from harness.backends.hf import HFBackend
 from harness.benchmarks.spider import SpiderBenchmark
 from harness.errors import ModelError
-from harness.evaluate import GenerationSpec, run
+from harness.evaluate import GenerationSpec, generate, run
 from harness.models import resolve_adapter, resolve_model
 from harness.runs.cache import GenerationCache
 from harness.types import GenerationRequest, Sampling
@@ -155,10 +155,17 @@ def test_connection_refused_is_reported():
         _collect(backend, _requests(1))
 
 
-def _stub_server(delay_s: float) -> tuple[subprocess.Popen, str]:
+def _stub_server(delay_s: float, port: int = 0) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "stub_openai_server.py"),
-                             "--delay", str(delay_s)], stdout=subprocess.PIPE, text=True)
+                             "--delay", str(delay_s), "--port", str(port)], stdout=subprocess.PIPE, text=True)
     return proc, f"http://127.0.0.1:{int(proc.stdout.readline())}/v1"
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=10)
+    proc.stdout.close()
 
 
 def test_a_sigtermed_server_costs_only_the_requests_in_flight():
@@ -175,10 +182,41 @@ def test_a_sigtermed_server_costs_only_the_requests_in_flight():
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(timeout=10)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stdout.close()
+        _stop(proc)
     assert len(finished) == 2 and all(text.startswith("echo: How many singers") for text in finished.values())
+
+
+def test_after_a_server_dies_the_rerun_sends_only_the_unfinished_prompts(tiny_spider, tmp_path):
+    proc, url = _stub_server(delay_s=1.0)
+    port = int(url.split(":")[2].split("/")[0])
+    spec = GenerationSpec(model=api_model_ref("stub", url), sampling=SAMPLING, backend="api",
+                          backend_options={"base_url": url, "concurrency": 2, "max_retries": 1, "backoff_s": 0.01})
+    bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
+    sent: list[int] = []
+
+    class SigtermAfterTwo(APIBackend):  # the real backend; the test only times the server's death
+        def generate(self, requests, sampling):
+            sent.append(len(requests))
+            for k, (i, generation) in enumerate(super().generate(requests, sampling), start=1):
+                yield i, generation
+                if k == 2 and len(sent) == 1:
+                    proc.send_signal(signal.SIGTERM)
+                    proc.wait(timeout=10)
+
+    def factory() -> APIBackend:
+        return SigtermAfterTwo(spec.model, **spec.backend_options)
+
+    try:
+        with GenerationCache(tmp_path / "cache.sqlite") as cache:
+            with pytest.raises(APIError, match="is the server running"):
+                generate(bench, bench.examples(), spec, cache, backend_factory=factory)
+            _stop(proc)
+            proc, _ = _stub_server(delay_s=0.0, port=port)  # restarted on the same address
+            outputs = generate(bench, bench.examples(), spec, cache, backend_factory=factory)["base"]
+    finally:
+        _stop(proc)
+    assert sent == [6, 4]  # the 2 replies finished before the SIGTERM came from the cache
+    assert [g.text for g in outputs] == [f"echo: {bench.messages(e)[-1]['content']}" for e in bench.examples()]
 
 
 def test_request_for_an_adapter_that_was_not_given_fails_before_sending():
