@@ -76,7 +76,7 @@ def test_identical_output_adapter_is_flagged_and_a_working_one_is_not(tiny_model
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[faint, strong],
                           sampling=Sampling(max_new_tokens=6), backend_options={"precision": "fp32", "batch_size": 6})
     with GenerationCache(tmp_path / "c.sqlite") as cache:
-        results = {s.variant: s for _, s in run(SpiderBenchmark(tiny_spider), spec, tmp_path / "out", cache)}
+        results = {v.name: v.summary for v in run(SpiderBenchmark(tiny_spider), spec, tmp_path / "out", cache)}
     assert results["faint"].extra["trust"]["same_as_base"] == {
         "identical": 6, "n": 6, "fraction": 1.0, "threshold": 0.95, "flagged": True}
     assert not results["strong"].extra["trust"]["same_as_base"]["flagged"]
@@ -91,7 +91,7 @@ def test_merged_model_matches_base_plus_adapter_and_drift_is_caught(tiny_model_d
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from harness.cli.merge import merge_adapter
+    from harness.merge import merge_adapter
 
     adapter = make_adapter(tiny_model_dir, tmp_path / "a", std=0.3)
     merged = merge_adapter(adapter, tmp_path / "merged", str(tiny_model_dir))

@@ -106,8 +106,8 @@ def test_train_records_it_run_warns_and_gate_fails(tiny_spider: Path, tiny_model
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[resolve_adapter(result.adapter_dir)],
                           sampling=Sampling(max_new_tokens=4), backend_options={"precision": "fp32"})
     with GenerationCache(tmp_path / "c.sqlite") as cache:
-        (_, base), (adapter_dir, adapted) = run(get_benchmark("spider", data=str(tiny_spider)), spec,
-                                                tmp_path / "runs", cache)
+        _, adapter_variant = run(get_benchmark("spider", data=str(tiny_spider)), spec, tmp_path / "runs", cache)
+    adapter_dir, adapted = adapter_variant.path, adapter_variant.summary
     notes = adapted.extra["trust"]["contamination"]
     assert notes["same_data"] and notes["counts"]["any"] == 6
     assert any(level == "warn" and "overlap, measured on this run's data: 6 of 6" in text
