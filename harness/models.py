@@ -132,8 +132,10 @@ def resolve_adapter(spec: str | Path, name: str | None = None, *, argument: str 
         "lora_alpha": cfg.get("lora_alpha"),
     }
     step = checkpoint_step(path)
-    if step is not None:
+    if step is not None:  # a checkpoint: its training run is the adapter folder holding checkpoints/
         identity["step"] = step
+        holder = path.resolve().parent
+        identity["training_run"] = (holder.parent if holder.name == "checkpoints" else holder).name
     return AdapterRef(identity["name"], path.resolve(), identity)
 
 

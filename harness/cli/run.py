@@ -13,8 +13,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="generate and score a benchmark for a model and its adapters")
     add_benchmark_args(p)
     p.add_argument("--model", help="hub id, local folder or .gguf file (default: embedded SmolLM2-135M-Instruct)")
-    p.add_argument("--adapter", action="append", default=[], metavar="DIR",
-                   help="LoRA adapter folder; repeat to score several next to the base model "
+    p.add_argument("--adapter", action="extend", nargs="+", default=[], metavar="DIR",
+                   help="LoRA adapter folder; several (or repeat) to score them next to the base model; a quoted "
+                        "glob sweeps checkpoints: 'adapters/x/checkpoints/*' "
                         "(api backend: the served NAME, or NAME=DIR to record the local copy's hash)")
     p.add_argument("--backend", default="hf", choices=sorted(BACKENDS),
                    help="generation backend: hf = transformers (default), vllm (GPU), api (OpenAI-compatible server)")

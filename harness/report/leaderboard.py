@@ -98,6 +98,42 @@ def _base_comparisons(runs: Sequence[Variant]) -> list[Comparison]:
     return found
 
 
+@dataclass
+class Curve:
+    """One training run's evaluations against its step: a checkpoint sweep (step read from each checkpoint) or
+    EvalCallback runs, starting at step 0 with the base model's run when the board has one on the same setup."""
+
+    label: str
+    points: list[tuple[int, Variant]]
+
+
+def training_step(run: Variant) -> tuple[str, int] | None:
+    """(training run, step) of a checkpoint or an in-training evaluation, from the manifest's identities."""
+    manifest = run.summary.manifest
+    for part in (manifest.get("adapter"), manifest.get("model")):
+        if part and part.get("step") is not None:
+            return str(part.get("training_run") or model_name(run)), int(part["step"])
+    return None
+
+
+def learning_curves(board: BenchmarkBoard) -> list[Curve]:
+    groups: dict[tuple[str, str], list[tuple[int, Variant]]] = defaultdict(list)
+    for run in board.runs:
+        found = training_step(run)
+        if found:
+            groups[(model_name(run), found[0])].append((found[1], run))
+    curves = []
+    for (model, name), points in sorted(groups.items()):
+        points.sort(key=lambda p: p[0])
+        base = next((r for r in board.runs if model_name(r) == model and not r.summary.manifest.get("adapter")
+                     and training_step(r) is None and not setup_differences(r, points[0][1])), None)
+        if base is not None and points[0][0] > 0:
+            points.insert(0, (0, base))
+        if len(points) > 1:
+            curves.append(Curve(f"{name} ({model})", points))
+    return curves
+
+
 def _cell(run: Variant, metric: str) -> str:
     m = run.summary.metrics.get(metric)
     if m is None:
@@ -140,6 +176,10 @@ def to_markdown(boards: Sequence[BenchmarkBoard]) -> str:
                     rows.append([model_name(comp.b), adapter_name(comp.b), mc.metric, f"{mc.delta.delta:+.3f}",
                                  format_ci(mc.delta, digits=3), f"{mc.mcnemar.p_value:.3g}" if mc.mcnemar else "-"])
             out += _md_table(["model", "adapter", "metric", "delta", "95% CI", "McNemar p"], rows, numeric=range(3, 6))
+        for curve in learning_curves(board):
+            out += ["", f"Learning curve: {curve.label} (step 0 = base model):", ""]
+            rows = [[str(step), *(_cell(r, m) for m in board.metrics), str(r.summary.n)] for step, r in curve.points]
+            out += _md_table(["step", *board.metrics, "n"], rows, numeric=range(0, 2 + len(board.metrics)))
         out.append("")
     return "\n".join(out)
 
@@ -230,7 +270,8 @@ def _html_board(board: BenchmarkBoard, k: int) -> str:
              f"<table class='sortable'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
              *(f"<p class='hint'>{'<b>warning:</b> ' if level == 'warn' else ''}{html.escape(text)}</p>"
                for level, text in _notes(board)),
-             "<div class='charts'>", *_metric_charts(board, colors), *_breakdown_charts(board, colors)]
+             "<div class='charts'>", *_curve_charts(board), *_metric_charts(board, colors),
+             *_breakdown_charts(board, colors)]
     if board.deltas:
         parts.append(_delta_chart(board, colors))
     parts.append("</div>")
@@ -281,6 +322,59 @@ def _delta_chart(board: BenchmarkBoard, colors: dict[int, str]) -> str:
     values = {(m, i): (c.metrics[m].delta.delta, c.metrics[m].delta.ci_low, c.metrics[m].delta.ci_high)
               for m in metrics for i, c in enumerate(board.deltas)}
     return bar_chart(metrics, series, values, title="Adapter minus base (paired 95% CI)", signed=True)
+
+
+def _curve_charts(board: BenchmarkBoard) -> list[str]:
+    curves = learning_curves(board)
+    if not curves:
+        return []
+    headline = board.metrics[0]
+    series = [(c.label, PALETTE[i % len(PALETTE)],
+               [(step, _triple(r.summary.metrics.get(headline))) for step, r in c.points]) for i, c in enumerate(curves)]
+    return [line_chart(series, title=f"Learning curve: {headline} by training step (95% CI band)")]
+
+
+def line_chart(series: Sequence[tuple[str, str, Sequence[tuple[int, tuple[float, float, float] | None]]]], *,
+               title: str) -> str:
+    """Lines of (step, value) per series with a shaded CI band and a dot per evaluation, as inline SVG."""
+    points = [(x, t) for _, _, pts in series for x, t in pts if t is not None]
+    finite = [v for _, t in points for v in t if not math.isnan(v)]
+    lo, hi = 0.0, max([1.0, *finite])
+    xmax = max([1, *(x for x, _ in points)])
+    left, width, height, top, bottom = 50, 720, 300, 16, 40
+    plot_w, plot_h = width - left - 20, height - top - bottom
+
+    def px(step: float) -> float:
+        return left + step / xmax * plot_w
+
+    def py(v: float) -> float:
+        return top + (1 - (v - lo) / (hi - lo)) * plot_h
+
+    out = [f"<figure class='chart'><figcaption>{html.escape(title)}</figcaption>",
+           f"<svg viewBox='0 0 {width} {height}' width='{width}' height='{height}' role='img' aria-label='{html.escape(title)}'>"]
+    for tick in _ticks(lo, hi):
+        out.append(f"<line x1='{left}' x2='{width - 20}' y1='{py(tick):.1f}' y2='{py(tick):.1f}' class='grid'/>"
+                   f"<text x='{left - 6}' y='{py(tick) + 4:.1f}' class='glabel'>{tick:g}</text>")
+    for tick in _ticks(0, xmax):
+        if tick == int(tick):
+            out.append(f"<text x='{px(tick):.1f}' y='{height - bottom + 16}' class='tick'>{int(tick)}</text>")
+    out.append(f"<text x='{left + plot_w / 2:.1f}' y='{height - 6}' class='tick'>training step</text>")
+    for name, color, pts in series:
+        pts = [(x, t) for x, t in pts if t is not None and not math.isnan(t[0])]
+        band = [(x, t) for x, t in pts if not math.isnan(t[1])]
+        if len(band) > 1:
+            upper = " ".join(f"{px(x):.1f},{py(t[2]):.1f}" for x, t in band)
+            lower = " ".join(f"{px(x):.1f},{py(t[1]):.1f}" for x, t in reversed(band))
+            out.append(f"<polygon points='{upper} {lower}' fill='{color}' fill-opacity='0.18' stroke='none'/>")
+        line = " ".join(f"{px(x):.1f},{py(t[0]):.1f}" for x, t in pts)
+        out.append(f"<polyline points='{line}' fill='none' stroke='{color}' stroke-width='2'/>")
+        for x, (v, ci_lo, ci_hi) in pts:
+            tip = f"{name} step {x}: {v:.3f}" + ("" if math.isnan(ci_lo) else f" [{ci_lo:.3f}, {ci_hi:.3f}]")
+            out.append(f"<circle cx='{px(x):.1f}' cy='{py(v):.1f}' r='3.5' fill='{color}'><title>{html.escape(tip)}</title></circle>")
+    out.append("</svg><div class='legend'>")
+    out += [f"<span><i style='background:{c}'></i>{html.escape(n)}</span>" for n, c, _ in series]
+    out.append("</div></figure>")
+    return "".join(out)
 
 
 def _triple(metric: Any) -> tuple[float, float, float] | None:

@@ -101,7 +101,7 @@ class EvalCallback(TrainerCallback):
 
         with kept_rng_state():
             ref, _ = from_loaded(model, tokenizer, whole=True)
-            ref.identity["step"] = step
+            ref.identity.update(step=step, training_run=self.out.parent.name)
             spec = GenerationSpec(
                 model=ref, sampling=self.sampling, base_name=f"step-{step}",
                 backend_options={"precision": precision_name(next(model.parameters()).dtype),
