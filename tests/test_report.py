@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 from fake_runs import make_run
 from harness.report.leaderboard import load_boards, to_html, to_markdown, write_report
@@ -64,3 +65,27 @@ def test_cli_report(tmp_path, capsys):
     assert args.func(args) == 0
     assert "0.500 [" in capsys.readouterr().out
     assert (tmp_path / "out" / "leaderboard.html").is_file()
+
+
+def test_learning_curve_from_checkpoint_steps(tmp_path: Path) -> None:
+    from harness.report.leaderboard import learning_curves
+
+    make_run(tmp_path / "base", [False] * 8)
+    for step, n_right in ((20, 2), (5, 1), (10, 1)):  # written out of order: the curve sorts by step
+        make_run(tmp_path / f"checkpoint-{step}", [True] * n_right + [False] * (8 - n_right),
+                 variant=f"checkpoint-{step}",
+                 manifest={"adapter": {"name": f"checkpoint-{step}", "step": step, "training_run": "sql"}})
+    make_run(tmp_path / "other" / "step-3", [True] * 8, variant="step-3", prompt_hash="q",
+             manifest={"model": {"name": "tiny", "step": 3, "training_run": "nb"}, "adapter": None})
+    make_run(tmp_path / "other" / "step-6", [True] * 8, variant="step-6", prompt_hash="q",
+             manifest={"model": {"name": "tiny", "step": 6, "training_run": "nb"}, "adapter": None})
+    [board] = load_boards([tmp_path])
+    curves = {c.label: [(step, r.summary.metrics["accuracy"].value) for step, r in c.points]
+              for c in learning_curves(board)}
+    assert curves == {"nb (tiny)": [(3, 1.0), (6, 1.0)],  # other prompts than the base run: no step 0
+                      "sql (tiny)": [(0, 0.0), (5, 0.125), (10, 0.125), (20, 0.25)]}
+    markdown = to_markdown([board])
+    assert "Learning curve: sql (tiny) (step 0 = base model):" in markdown
+    assert "| 20 | 0.250 [" in markdown
+    page = to_html([board])
+    assert page.count("<polyline") == 2 and "sql (tiny) step 20: 0.250 [" in page

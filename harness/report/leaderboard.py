@@ -81,6 +81,8 @@ def model_name(run: Variant) -> str:
 
 def adapter_name(run: Variant) -> str:
     adapter = run.summary.manifest.get("adapter")
+    if adapter and adapter.get("training_run"):  # checkpoints of several trainings share names
+        return f"{adapter['name']} of {adapter['training_run']}"
     return str(adapter["name"]) if adapter else run.summary.variant
 
 
