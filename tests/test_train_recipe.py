@@ -69,8 +69,8 @@ def test_wrong_type_names_key_and_expected(tmp_path: Path) -> None:
 def test_library_checks_are_reported_like_the_recipes(tmp_path: Path) -> None:
     from harness.train.sft import lora_config
 
-    recipe = load_recipe(write(tmp_path, "lora:\n  r: 8\n  use_dora: true\n  loftq_config: {bits: 3}\n"))
-    with pytest.raises(RecipeError, match=r"r\.yaml: 'lora': LoraConfig rejected it: "):
+    recipe = load_recipe(write(tmp_path, "lora:\n  target_modules: all-linear\n  layers_to_transform: [0]\n"))
+    with pytest.raises(RecipeError, match=r"r\.yaml: 'lora': LoraConfig rejected it: `layers_to_transform` cannot"):
         lora_config(recipe)
 
 

@@ -218,7 +218,7 @@ def _arguments(target: str, raw: Any, prefix: str, where: _Where) -> dict[str, A
             suggestion = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
             raise RecipeError(f"{where.at(key)}: {target} has no argument {name!r}; {suggestion}"
                               f"its arguments are listed in its documentation")
-        checked[name] = _check(value, accepted[name], key, where)
+        checked[name] = _check(value, accepted[name], key, where, scalars_as_str=False)
     return checked
 
 
@@ -226,20 +226,21 @@ def _public_fields(cls: type) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 
-def _check(value: Any, expected: Any, key: str, where: _Where) -> Any:
-    """`value` if it fits the annotation `expected` (ints widen to float, scalars to str), else RecipeError."""
-    ok, coerced = _fits(value, expected)
+def _check(value: Any, expected: Any, key: str, where: _Where, *, scalars_as_str: bool = True) -> Any:
+    """`value` if it fits the annotation `expected` (ints widen to float; numbers to str where harness's own
+    keys expect one, never for library arguments: `target_modules: 7` is a mistake), else RecipeError."""
+    ok, coerced = _fits(value, expected, scalars_as_str)
     if not ok:
         raise RecipeError(f"{where.at(key)}: got {value!r} ({type(value).__name__}); expected {_describe(expected)}")
     return coerced
 
 
-def _fits(value: Any, expected: Any) -> tuple[bool, Any]:
+def _fits(value: Any, expected: Any, scalars_as_str: bool = True) -> tuple[bool, Any]:
     origin = typing.get_origin(expected)
     args = typing.get_args(expected)
     if origin in (typing.Union, types.UnionType):
         for option in args:
-            ok, coerced = _fits(value, option)
+            ok, coerced = _fits(value, option, scalars_as_str)
             if ok:
                 return True, coerced
         return False, value
@@ -252,7 +253,7 @@ def _fits(value: Any, expected: Any) -> tuple[bool, Any]:
     if origin is list:
         if not isinstance(value, list):
             return False, value
-        checked = [_fits(v, args[0]) for v in value]
+        checked = [_fits(v, args[0], scalars_as_str) for v in value]
         return all(ok for ok, _ in checked), [v for _, v in checked]
     if origin is dict:
         return isinstance(value, dict) and all(isinstance(k, str) for k in value), value
@@ -268,7 +269,7 @@ def _fits(value: Any, expected: Any) -> tuple[bool, Any]:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         return ok, float(value) if ok else value
     if expected is str:
-        ok = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        ok = isinstance(value, (str, int, float) if scalars_as_str else str) and not isinstance(value, bool)
         return ok, str(value) if ok else value
     return isinstance(value, expected), value
 
