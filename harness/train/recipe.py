@@ -152,7 +152,7 @@ def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
 def _apply_override(raw: dict[str, Any], item: str, path: Path) -> None:
     key, sep, value = item.partition("=")
     if not sep or not key.strip():
-        raise RecipeError(f"--set {item!r}: expected KEY=VALUE, e.g. optim.max_steps=20")
+        raise RecipeError(f"--set {item!r}: expected KEY=VALUE, e.g. trainer.max_steps=20")
     *parents, leaf = key.strip().split(".")
     target = raw
     for i, part in enumerate(parents):
