@@ -33,9 +33,9 @@ from harness.types import Sampling
 
 MODEL = os.environ.get("QUICKSTART_MODEL")  # None: the embedded SmolLM2-135M-Instruct
 DATA = os.environ.get("QUICKSTART_DATA")  # None: the mini Spider the project ships
-STEPS = int(os.environ.get("QUICKSTART_STEPS", "30"))
-LIMIT = int(os.environ.get("QUICKSTART_LIMIT", "20"))  # dev questions scored at each evaluation
-MAX_NEW_TOKENS = int(os.environ.get("QUICKSTART_MAX_NEW_TOKENS", "96"))
+STEPS = int(os.environ.get("QUICKSTART_STEPS", "20"))
+LIMIT = int(os.environ.get("QUICKSTART_LIMIT", "12"))  # dev questions scored at each evaluation
+MAX_NEW_TOKENS = int(os.environ.get("QUICKSTART_MAX_NEW_TOKENS", "80"))
 OUT = Path(os.environ.get("QUICKSTART_OUT", "quickstart"))
 
 # %% [markdown]
