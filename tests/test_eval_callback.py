@@ -24,7 +24,7 @@ def make_trainer(model_dir: Path, spider: Path, out: Path):
     bench = SpiderBenchmark(spider, "dev", workers=1)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     tokenizer.padding_side = "right"
-    args = SFTConfig(output_dir=str(out), max_steps=5, per_device_train_batch_size=2, learning_rate=0.05,
+    args = SFTConfig(output_dir=str(out), max_steps=3, per_device_train_batch_size=2, learning_rate=0.05,
                      use_cpu=True, bf16=False, gradient_checkpointing=True, report_to=[], logging_steps=1,
                      save_strategy="no", seed=0, completion_only_loss=True, disable_tqdm=True, max_length=512)
     return SFTTrainer(model=AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32), args=args,
@@ -45,24 +45,24 @@ def test_callback_logs_and_writes_runs_at_requested_steps_without_disturbing_tra
 
     trainer = make_trainer(tiny_model_dir, tiny_spider, tmp_path / "with-eval")
     # Sampled generation draws from the global RNG: without restoring it, dropout masks would change.
-    callback = EvalCallback(SpiderBenchmark(tiny_spider, "dev", workers=1), every_n_steps=2, limit=3,
+    callback = EvalCallback(SpiderBenchmark(tiny_spider, "dev", workers=1), every_n_steps=2, limit=2,
                             sampling=Sampling(max_new_tokens=4, temperature=1.0, seed=7)).attach(trainer)
     trainer.train()
 
     assert _losses(trainer) == _losses(plain)  # same dropout masks, data order and weights
     logged = [e for e in trainer.state.log_history if "eval_spider_execution_accuracy" in e]
-    assert [e["step"] for e in logged] == [2, 4, 5]  # every 2 steps and the last one
+    assert [e["step"] for e in logged] == [2, 3]  # every 2 steps and the last one
     assert {"eval_spider_exact_match", "eval_spider_execution_accuracy_ci_low"} <= set(logged[0])
     evals = tmp_path / "with-eval" / "evals"
-    assert sorted(p.name for p in evals.iterdir()) == ["step-2", "step-4", "step-5"]
+    assert sorted(p.name for p in evals.iterdir()) == ["step-2", "step-3"]
     for entry, evaluation in zip(logged, callback.evaluations):
         summary = json.loads((evaluation.run_dir / "summary.json").read_text())
-        assert evaluation.run_dir == evals / f"step-{entry['step']}" and summary["n"] == 3
+        assert evaluation.run_dir == evals / f"step-{entry['step']}" and summary["n"] == 2
         assert summary["manifest"]["model"]["step"] == entry["step"]
         assert summary["metrics"]["execution_accuracy"]["value"] == entry["eval_spider_execution_accuracy"]
-        assert len((evaluation.run_dir / "records.jsonl").read_text().splitlines()) == 3
+        assert len((evaluation.run_dir / "records.jsonl").read_text().splitlines()) == 2
     weights = {e.summary.manifest["model"]["weights_sha256"] for e in callback.evaluations}
-    assert len(weights) == 3  # scored the weights of each step, not a copy made at the start
+    assert len(weights) == 2  # scored the weights of each step, not a copy made at the start
     model = trainer.model
     assert model.training and model.is_gradient_checkpointing
     assert trainer.processing_class.padding_side == "right"

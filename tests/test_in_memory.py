@@ -44,11 +44,12 @@ def test_in_memory_records_equal_saved_folder_and_second_call_is_cached(tiny_mod
 
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
         saved = run(bench, GenerationSpec(resolve_model(str(tiny_model_dir)), folders, sampling, "hf", OPTIONS),
-                    tmp_path / "saved", cache)
+                    tmp_path / "saved", cache, limit=3)
         ref, adapters = from_loaded(peft_model, tokenizer)
         assert [a.name for a in adapters] == ["first", "second"]
         peft_model.train()
-        memory = run(bench, GenerationSpec(ref, adapters, sampling, "hf", OPTIONS), tmp_path / "memory", cache)
+        memory = run(bench, GenerationSpec(ref, adapters, sampling, "hf", OPTIONS), tmp_path / "memory", cache,
+                     limit=3)
         assert peft_model.training and peft_model.active_adapter == "first" and tokenizer.padding_side == "right"
 
         def no_backend():
@@ -56,7 +57,7 @@ def test_in_memory_records_equal_saved_folder_and_second_call_is_cached(tiny_mod
 
         again_ref, again_adapters = from_loaded(peft_model, tokenizer)
         again = run(bench, GenerationSpec(again_ref, again_adapters, sampling, "hf", OPTIONS), tmp_path / "again",
-                    cache, backend_factory=no_backend)
+                    cache, limit=3, backend_factory=no_backend)
 
     for saved_v, memory_v, again_v in zip(saved, memory, again):
         assert saved_v.name == memory_v.name

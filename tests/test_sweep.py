@@ -31,13 +31,13 @@ def test_sweep_scores_every_checkpoint_and_report_draws_the_curve(tmp_path, tiny
     from harness.train.sft import train
 
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
-    adapter = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=3")).adapter_dir
+    adapter = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=2")).adapter_dir
     out = tmp_path / "runs"
     code = main(["run", "spider", "--data", str(tiny_spider), "--split", "dev", "--model", str(tiny_model_dir),
-                 "--adapter", f"{adapter}/checkpoints/*", "--precision", "fp32", "--max-new-tokens", "4",
+                 "--adapter", f"{adapter}/checkpoints/*", "--precision", "fp32", "--max-new-tokens", "4", "--limit", "3",
                  "--out", str(out)])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["base", "checkpoint-1", "checkpoint-2", "checkpoint-3"]
+    assert sorted(p.name for p in out.iterdir()) == ["base", "checkpoint-1", "checkpoint-2"]
     manifest = json.loads((out / "checkpoint-2" / "summary.json").read_text())["manifest"]
     assert manifest["adapter"]["step"] == 2 and manifest["adapter"]["training_run"] == adapter.name
 
@@ -45,7 +45,7 @@ def test_sweep_scores_every_checkpoint_and_report_draws_the_curve(tmp_path, tiny
     markdown = (tmp_path / "report" / "leaderboard.md").read_text()
     curve = markdown.split(f"Learning curve: {adapter.name} ({tiny_model_dir.name})", 1)[1]
     steps = [line.split("|")[1].strip() for line in curve.splitlines() if line.startswith("| ") and "step" not in line]
-    assert steps[:4] == ["0", "1", "2", "3"]
+    assert steps[:3] == ["0", "1", "2"]
     page = (tmp_path / "report" / "leaderboard.html").read_text()
     assert "Learning curve: execution_accuracy by training step" in page
-    assert page.count("<polyline") == 1 and page.count(f"{adapter.name} ({tiny_model_dir.name}) step ") == 4
+    assert page.count("<polyline") == 1 and page.count(f"{adapter.name} ({tiny_model_dir.name}) step ") == 3
