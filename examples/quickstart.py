@@ -19,15 +19,11 @@ from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from trl import SFTConfig, SFTTrainer
 
+import harness
 from harness.benchmarks import get_benchmark
 from harness.cli.common import print_summaries
-from harness.evaluate import GenerationSpec, run
-from harness.models import from_loaded, resolve_model
-from harness.paths import cache_dir
-from harness.report.compare import LoadedRun, compare_runs, format_ci
-from harness.report.leaderboard import load_boards, write_report
-from harness.runs.cache import GenerationCache
-from harness.train.callback import EvalCallback
+from harness.models import resolve_model
+from harness.report.compare import format_ci
 from harness.train.sft import sft_rows
 from harness.types import Sampling
 
@@ -67,7 +63,7 @@ trainer = SFTTrainer(
     peft_config=LoraConfig(r=16, lora_alpha=32, target_modules="all-linear", task_type="CAUSAL_LM"),
 )
 sampling = Sampling(max_new_tokens=MAX_NEW_TOKENS)
-callback = EvalCallback("spider", data=DATA, every_n_steps=max(STEPS // 2, 1), limit=LIMIT, sampling=sampling)
+callback = harness.EvalCallback("spider", data=DATA, every_n_steps=max(STEPS // 2, 1), limit=LIMIT, sampling=sampling)
 callback.attach(trainer)
 trainer.train()
 for entry in trainer.state.log_history:
@@ -80,18 +76,15 @@ for entry in trainer.state.log_history:
 # They are identified by a hash of their weights, so running this cell again is served from the cache.
 
 # %%
-model_ref, adapters = from_loaded(trainer.model, tokenizer)
-spec = GenerationSpec(model_ref, adapters, sampling, backend_options={"precision": "fp32", "batch_size": 8})
-with GenerationCache(cache_dir() / "generations.sqlite") as cache:
-    results = run(get_benchmark("spider", data=DATA), spec, OUT / "runs", cache, limit=LIMIT)
-print_summaries(results)
+run = harness.evaluate("spider", trainer.model, tokenizer=tokenizer, data=DATA, limit=LIMIT, out=OUT / "runs",
+                       generation={"max_new_tokens": MAX_NEW_TOKENS, "batch_size": 8})
+print_summaries(run)
 
 # %% [markdown]
 # ## Adapter minus base, with a paired bootstrap CI and McNemar's test
 
 # %%
-(base_dir, _), (adapter_dir, _) = results
-comparison = compare_runs(LoadedRun.load(base_dir), LoadedRun.load(adapter_dir))
+comparison = harness.compare(run["base"], run["default"])
 for metric in comparison.metrics.values():
     print(f"{metric.metric}: {metric.delta.delta:+.3f} {format_ci(metric.delta, digits=3)}")
 
@@ -99,5 +92,5 @@ for metric in comparison.metrics.values():
 # ## The report: leaderboard, learning curve (the callback's evaluations from step 0 = base), drill-down
 
 # %%
-markdown, page = write_report(load_boards([OUT / "runs", OUT / "adapter" / "evals"]), OUT / "report")
+markdown, page = harness.report([OUT / "runs", OUT / "adapter" / "evals"], OUT / "report")
 print(f"wrote {markdown} and {page}")

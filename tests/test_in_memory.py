@@ -1,25 +1,23 @@
 """In-memory models: records identical to the same weights saved to a folder, identity = weights hash, cache hits."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+import harness
 from harness.benchmarks.spider import SpiderBenchmark
-from harness.evaluate import GenerationSpec, run
-from harness.models import from_loaded, resolve_adapter, resolve_model
-from harness.runs.cache import GenerationCache
-from harness.runs.records import load_run
-from harness.types import Sampling
+from harness.models import from_loaded
 
+GENERATION = {"precision": "fp32", "batch_size": 3, "max_new_tokens": 6}
 TIMINGS = {"gen_seconds", "details"}  # spider's details hold only execution timings
-OPTIONS = {"precision": "fp32", "batch_size": 3}
 
 
-def _records(run_dir: Path) -> list[dict]:
-    return [{k: v for k, v in r.to_json().items() if k not in TIMINGS} for r in load_run(run_dir)[1]]
+def _records(variant) -> list[dict]:
+    return [{k: v for k, v in r.to_json().items() if k not in TIMINGS} for r in variant.records]
 
 
 def _peft_model(model_dir: Path):
@@ -33,40 +31,38 @@ def _peft_model(model_dir: Path):
     return peft_model
 
 
-def test_in_memory_records_equal_saved_folder_and_second_call_is_cached(tiny_model_dir, tiny_spider, tmp_path):
+def test_in_memory_records_equal_saved_folder_and_second_call_is_cached(tiny_model_dir, tiny_spider, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
-    sampling = Sampling(max_new_tokens=6)
     peft_model = _peft_model(tiny_model_dir)
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     tokenizer.padding_side = "right"
     peft_model.save_pretrained(tmp_path / "adapters")  # adapters/first, adapters/second
-    folders = [resolve_adapter(tmp_path / "adapters" / name) for name in ("first", "second")]
+    folders = [tmp_path / "adapters" / name for name in ("first", "second")]
 
-    with GenerationCache(tmp_path / "cache.sqlite") as cache:
-        saved = run(bench, GenerationSpec(resolve_model(str(tiny_model_dir)), folders, sampling, "hf", OPTIONS),
-                    tmp_path / "saved", cache, limit=3)
-        ref, adapters = from_loaded(peft_model, tokenizer)
-        assert [a.name for a in adapters] == ["first", "second"]
-        peft_model.train()
-        memory = run(bench, GenerationSpec(ref, adapters, sampling, "hf", OPTIONS), tmp_path / "memory", cache,
-                     limit=3)
-        assert peft_model.training and peft_model.active_adapter == "first" and tokenizer.padding_side == "right"
+    saved = harness.evaluate(bench, str(tiny_model_dir), folders, limit=3, generation=GENERATION,
+                             out=tmp_path / "saved")
+    peft_model.train()
+    memory = harness.evaluate(bench, peft_model, tokenizer=tokenizer, limit=3, generation=GENERATION,
+                              out=tmp_path / "memory")
+    assert peft_model.training and peft_model.active_adapter == "first" and tokenizer.padding_side == "right"
 
-        def no_backend():
-            raise AssertionError("the second call must be served from the cache")
+    def no_backend(*args, **kwargs):
+        raise AssertionError("the second call must be served from the cache")
 
-        again_ref, again_adapters = from_loaded(peft_model, tokenizer)
-        again = run(bench, GenerationSpec(again_ref, again_adapters, sampling, "hf", OPTIONS), tmp_path / "again",
-                    cache, limit=3, backend_factory=no_backend)
+    monkeypatch.setattr(importlib.import_module("harness.evaluate"), "get_backend", no_backend)
+    again = harness.evaluate(bench, peft_model, tokenizer=tokenizer, limit=3, generation=GENERATION,
+                             out=tmp_path / "again")
 
-    for saved_v, memory_v, again_v in zip(saved, memory, again):
-        assert saved_v.name == memory_v.name
-        assert _records(saved_v.path) == _records(memory_v.path) == _records(again_v.path)
-    outputs = {v.name: [r["raw_output"] for r in _records(v.path)] for v in memory}
+    assert list(saved.variants) == list(memory.variants) == list(again.variants) == ["base", "first", "second"]
+    for name in saved.variants:
+        assert _records(saved[name]) == _records(memory[name]) == _records(again[name])
+    outputs = {name: [r.raw_output for r in v.records] for name, v in memory.variants.items()}
     assert outputs["base"] != outputs["first"] != outputs["second"]  # the adapters really changed generation
-    manifest = memory["base"].manifest
+    manifest = memory["base"].summary.manifest
     assert manifest["model"]["in_memory"] and len(manifest["model"]["weights_sha256"]) == 64
-    assert memory["first"].manifest["adapter"]["sha256"] != memory["second"].manifest["adapter"]["sha256"]
+    assert memory["first"].summary.manifest["adapter"]["sha256"] != memory["second"].summary.manifest["adapter"]["sha256"]
 
 
 def test_identity_is_the_weights(tiny_model_dir):
