@@ -13,10 +13,11 @@ from harness.benchmarks.spider import SpiderBenchmark
 from harness.models import from_loaded
 
 GENERATION = {"precision": "fp32", "batch_size": 3, "max_new_tokens": 6}
+TIMINGS = {"gen_seconds", "details"}  # spider's details hold only execution timings
 
 
 def _records(variant) -> list[dict]:
-    return [{k: v for k, v in r.to_json().items() if k != "gen_seconds"} for r in variant.records]
+    return [{k: v for k, v in r.to_json().items() if k not in TIMINGS} for r in variant.records]
 
 
 def _peft_model(model_dir: Path):
