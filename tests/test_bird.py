@@ -219,3 +219,27 @@ def test_training_recipe_uses_the_same_prompt(mini_bird, tmp_path, tiny_model_di
     assert rows[1]["prompt"] == BirdBenchmark(mini_bird, "train", descriptions=True).messages(example)
     assert rows[1]["completion"][0]["content"] == "SELECT name FROM cards WHERE colors = 'B'"
     assert "cards.colors: color of the card; values: W: White" in rows[1]["prompt"][1]["content"]
+
+
+def test_run_path_generates_from_bird_prompts_and_scores(mini_bird, tmp_path, tiny_model_dir):
+    from harness.evaluate import GenerationSpec, run
+    from harness.models import resolve_model
+    from harness.runs.cache import GenerationCache
+    from harness.types import Generation, Sampling
+
+    bench = BirdBenchmark(mini_bird, workers=1)
+    gold = {e.inputs["question"]: e.target for e in bench.examples()}
+
+    class Scripted:
+        def generate(self, requests, sampling):
+            for i, request in enumerate(requests):
+                question = request.messages[-1]["content"].split("Question: ", 1)[1].split("\nEvidence: ")[0]
+                answer = gold[question] if i % 2 == 0 else "SELECT 1"
+                yield i, Generation(f"```sql\n{answer}\n```", 10, 5, 0.01)
+
+    spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), sampling=Sampling(max_new_tokens=8))
+    with GenerationCache(tmp_path / "cache.sqlite") as cache:
+        [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache, backend_factory=Scripted)
+    assert summary.metrics["execution_accuracy"].value == 0.5
+    _, records = load_run(run_dir)
+    assert [r["correct"] for r in records[:4]] == [True, False, True, False]

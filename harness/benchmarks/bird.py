@@ -161,6 +161,7 @@ class BirdBenchmark(Benchmark):
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
               on_done: Callable[[int], None] | None = None) -> list[Scored]:
+        from harness.metrics.bird import r_ves_score, ves_reward
         from harness.sql.execution import ExecItem, score_execution
         from harness.sql.extract import extract_sql
 
@@ -176,8 +177,6 @@ class BirdBenchmark(Benchmark):
             if self.ves_repeats:
                 ratio = self._time_ratio(example, sql) if correct and sql else 0.0
                 record.details["ves_time_ratio"] = ratio
-                from harness.metrics.bird import r_ves_score, ves_reward
-
                 record.scores["r_ves"] = r_ves_score(ves_reward(ratio))
             records.append(record)
         return records
