@@ -288,7 +288,7 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
 
     Queries run in at most ``workers`` (default ``os.cpu_count()``) worker processes (see
     :mod:`harness.sql.pool`): a statement still running ``grace`` after its deadline (a fifth of
-    ``timeout_s``, at least 0.1 s) is stopped by killing its worker. ``on_done(n)`` is called with the number
+    ``timeout_s``, at least 0.05 s) is stopped by killing its worker. ``on_done(n)`` is called with the number
     of items just finished (n >= 1) as work completes.
     """
     if comparison not in COMPARISONS:
@@ -316,7 +316,7 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
             on_done(len(indices))
 
     run_tasks([task for task, _ in tasks], _score_task, on_outcome=collect, on_stop=_stop_outcomes,
-              workers=min(n_workers, len(tasks)), grace_s=max(0.1, timeout_s / 5))
+              workers=min(n_workers, len(tasks)), grace_s=max(0.05, timeout_s / 5))
     missing = [i for i, v in enumerate(verdicts) if v is None]
     if missing:
         raise RuntimeError(f"internal error: no verdict for items {missing[:10]}")
