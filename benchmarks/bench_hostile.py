@@ -87,7 +87,7 @@ def main() -> None:
         start = time.monotonic()
         records = bench.score(examples, outputs)
         elapsed = time.monotonic() - start
-    counts = Counter(r["verdict"] for r in records)
+    counts = Counter(r.verdict for r in records)
     print(f"hostile suite: {len(records)} predictions in {elapsed:.1f} s; verdicts: "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -204,7 +204,7 @@ def main() -> None:
         shutil.rmtree(work / "run")
 
     official = json.loads(verdict_file.read_text())
-    ours = [int(r["correct"]) for r in records]
+    ours = [int(r["scores"]["execution_accuracy"]) for r in records]
     agree = sum(a == b for a, b in zip(official, ours))
     print(f"predictions: {len(ours)} ({sum(ours)} correct), database files per db_id: {1 + args.copies}, "
           f"cores: {os.cpu_count()}")

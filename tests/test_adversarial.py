@@ -67,13 +67,13 @@ def test_hostile_predictions_change_nothing_and_all_get_verdicts(spider, tmp_pat
 
     assert snapshot(spider, outside) == before          # byte-identical databases, no file created anywhere
     assert len(records) == len(cases)
-    verdicts = {r["verdict"] for r in records}
+    verdicts = {r.verdict for r in records}
     assert verdicts <= ALLOWED, verdicts - ALLOWED
     assert {"execution_error", "timeout", "resource_limit"} <= verdicts
     for (db_id, category, _, _), record in zip(cases, records):
-        assert record["exec_seconds"] <= 1.5 * TIMEOUT_S, (category, record)
+        assert record.details["exec_seconds"] <= 1.5 * TIMEOUT_S, (category, record)
         if category in ("write", "attach", "pragma", "vacuum", "extension", "transaction", "multi_statement"):
-            assert not record["correct"], (category, record)
+            assert record.scores["execution_accuracy"] == 0.0, (category, record)
     # 16 runaway queries (8 in each mode) on 2+ workers, each stopped within 1.5x its limit; the rest is quick
     assert elapsed < 16 * 1.5 * TIMEOUT_S + 10
 

@@ -38,7 +38,7 @@ def alive(pid: int) -> bool:
 def test_kill_9_of_harness_score_leaves_no_worker_behind(tiny_spider, tmp_path):
     preds = tmp_path / "pred.sql"
     preds.write_text(f"{LOOP}\n" * 6)
-    cmd = [sys.executable, "-m", "harness.cli", "score", "spider", "--data", str(tiny_spider), "--predictions",
+    cmd = [sys.executable, "-c", "import sys; from harness.cli import main; sys.exit(main())", "score", "spider", "--data", str(tiny_spider), "--predictions",
            str(preds), "-O", "timeout_s=60", "--out", str(tmp_path / "run")]
     env = {**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
