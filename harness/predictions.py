@@ -1,4 +1,17 @@
-"""Reading existing predictions for `harness score`: our JSONL, or one raw output per line (official format)."""
+"""Reading existing predictions for `harness score`, in every format we accept, aligned with the split.
+
+- our JSONL: objects with `index` and `prediction` (or `raw_output`, as in a run's records.jsonl), any order;
+- a JSON object keyed by question id (the example's index in the split, as a string: `{"0": "SQL", ...}`),
+  BIRD's official `{"0": "SQL\t----- bird -----\tdb_id", ...}` read as its scripts read it (the SQL before
+  the separator; a non-string value is no SQL), or a JSON list with one prediction per example;
+- plain text, one prediction per line (Spider's official format): line i is example i.
+
+Plain-text files are split on "\\n" only ("\\r\\n" too): a form feed or a Unicode line separator inside SQL
+stays inside its line, so no later prediction can shift. Surrounding whitespace is dropped, as are blank
+lines at the end of the file, and a trailing `\\t<db_id>` (the official `SQL\\tdb_id` lines), while a tab
+inside the SQL (a string literal) is kept. Text must be valid UTF-8 without lone surrogates (a JSON
+`"\\udc80"` escape): the error names the file and line.
+"""
 from __future__ import annotations
 
 import json
@@ -7,44 +20,37 @@ from pathlib import Path
 from typing import Mapping
 
 from harness.errors import DataError
+from harness.io import read_text
 
 _DB_SUFFIX = re.compile(r"\t[A-Za-z0-9_]+\s*$")
+_INDEX_KEY = re.compile(r"0|[1-9][0-9]*")
 BIRD_SEPARATOR = "\t----- bird -----\t"
 
 
 def is_jsonl(path: str | Path) -> bool:
-    """Whether a predictions file is our JSONL (else: one raw prediction per line)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            first = next((line for line in fh if line.strip()), "")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"--predictions {path}: cannot read ({err})") from None
-    return _looks_like_our_jsonl(first)
+    """Whether a predictions file is our JSONL of model outputs (else: SQL or text per example)."""
+    text = read_text(path)
+    return _looks_like_our_jsonl(next((line for line in text.split("\n") if line.strip()), ""))
 
 
 def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = False) -> list[str]:
-    """Predictions aligned with the split's first `n_examples` examples.
+    """Predictions aligned with the split's first `n_examples` examples (formats: see the module docstring).
 
-    JSONL: objects with `index` and `prediction` (or `raw_output`, as in our records.jsonl), any order.
-    BIRD's official JSON: one object ``{"0": "SQL\\t----- bird -----\\tdb_id", ...}``, keys the example indices.
-    Plain text: line i is example i; a trailing `\\t<db_id>` is dropped (the official evaluator's `SQL\\tdb_id`
-    lines), while a tab inside the SQL (a string literal) is kept.
     Every example must have a prediction: a gap is an error, not a silent zero. Predictions beyond the
     examples are an error too (a misaligned file), unless `allow_extra` (scoring only the first examples).
     """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"--predictions {path}: cannot read ({err})") from None
-    jsonl = _looks_like_our_jsonl(next((line for line in lines if line.strip()), ""))
-    bird = None if jsonl else _bird_json(path, "\n".join(lines))
-    if bird is not None:
-        found = bird
-    elif jsonl:
+    text = read_text(path)
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if _looks_like_our_jsonl(first):
         found = _read_jsonl(path, lines)
+    elif first.lstrip().startswith(("{", "[")) and _is_json(text):
+        found = _read_json(path, json.loads(text))
     else:
-        found = {i: _DB_SUFFIX.sub("", line) for i, line in enumerate(lines)}
+        while lines and not lines[-1].strip():
+            lines.pop()
+        found = {i: _DB_SUFFIX.sub("", line.removesuffix("\r")).strip() for i, line in enumerate(lines)}
     return aligned(found, n_examples, allow_extra=allow_extra, where=str(path))
 
 
@@ -66,29 +72,6 @@ def aligned(found: Mapping[int, str], n_examples: int, *, allow_extra: bool = Fa
     return [found[i] for i in range(n_examples)]
 
 
-def _bird_json(path: Path, text: str) -> dict[int, str] | None:
-    """BIRD's official prediction JSON read as its scripts read it (the SQL before the separator; a value
-    without one is the whole SQL, stripped; a non-string is no SQL), or None if the file is not one."""
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or "index" in data:
-        return None
-    found: dict[int, str] = {}
-    for key, value in data.items():
-        if not key.strip().isdigit():
-            raise DataError(f"{path}: key {key!r}: BIRD prediction keys must be example indices (\"0\", \"1\", ...)")
-        if not isinstance(value, str):
-            found[int(key)] = ""
-            continue
-        parts = value.split(BIRD_SEPARATOR)
-        found[int(key)] = parts[0] if len(parts) == 2 else value.strip()
-    return found
-
-
 def _looks_like_our_jsonl(first_line: str) -> bool:
     """JSONL only if the first line is an object with an `index`: a raw JSON answer per line is plain text."""
     try:
@@ -96,6 +79,44 @@ def _looks_like_our_jsonl(first_line: str) -> bool:
     except json.JSONDecodeError:
         return False
     return isinstance(row, dict) and "index" in row
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _check_unicode(where: str, prediction: str) -> None:
+    """JSON escapes can encode lone surrogates, which no UTF-8 file (records.jsonl included) can hold."""
+    try:
+        prediction.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise DataError(f"{where}: prediction holds a lone surrogate {prediction[err.start]!r} at character "
+                        f"{err.start} (not valid Unicode text)") from None
+
+
+def _read_json(path: Path, data: object) -> dict[int, str]:
+    """A JSON list (one prediction per example) or an object keyed by question id (BIRD's format too)."""
+    if isinstance(data, list):
+        items = [(str(i), value) for i, value in enumerate(data)]
+    elif isinstance(data, dict):
+        items = list(data.items())
+    else:
+        raise DataError(f"{path}: expected a JSON object keyed by question id or a list of predictions")
+    found: dict[int, str] = {}
+    for key, value in items:
+        if not _INDEX_KEY.fullmatch(key):
+            raise DataError(f"{path}: key {key!r}: expected a question id (the example's index: 0, 1, ...)")
+        if not isinstance(value, str):  # as BIRD's scripts read it: no SQL
+            found[int(key)] = ""
+            continue
+        _check_unicode(f"{path}: key {key!r}", value)
+        parts = value.split(BIRD_SEPARATOR)
+        found[int(key)] = parts[0] if len(parts) == 2 else _DB_SUFFIX.sub("", value).strip()
+    return found
 
 
 def _read_jsonl(path: Path, lines: list[str]) -> dict[int, str]:
@@ -117,5 +138,6 @@ def _read_jsonl(path: Path, lines: list[str]) -> dict[int, str]:
             raise DataError(f"{path}: line {lineno}: field {field!r} must be a string")
         if index in found:
             raise DataError(f"{path}: line {lineno}: index {index} appears twice")
+        _check_unicode(f"{path}: line {lineno}", text)
         found[index] = text
     return found

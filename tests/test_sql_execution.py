@@ -77,7 +77,6 @@ def test_truncated_prediction_is_wrong(db_dir):
 
 def test_pool_gives_same_verdicts_and_progress(db_dir, monkeypatch):
     import harness.sql.execution as execution
-    monkeypatch.setattr(execution, "_POOL_MIN_UNITS", 0)     # small inputs normally stay in-process
     monkeypatch.setattr(execution, "_MIN_TASK_UNITS", 2)     # several tasks per database
     golds = ["SELECT name FROM singer", "SELECT count(*) FROM singer", "SELECT max(age) FROM singer"]
     preds = ["SELECT name FROM singer", "SELECT count(name) FROM singer", "SELECT min(age) FROM singer", None, "SELEC"]
@@ -90,14 +89,10 @@ def test_pool_gives_same_verdicts_and_progress(db_dir, monkeypatch):
     assert [v.verdict for v in inline[:5]] == ["correct", "wrong_result", "wrong_result", "no_sql", "execution_error"]
 
 
-def test_gold_runs_once_per_distinct_query(db_dir, monkeypatch):
-    import harness.sql.execution as execution
-    calls = []
-    real = execution._run_gold
-    monkeypatch.setattr(execution, "_run_gold", lambda *a: calls.append(a[1]) or real(*a))
+def test_gold_runs_once_per_distinct_query(db_dir, executed):
     items = [ExecItem("music", "SELECT name FROM singer", "SELECT name FROM singer")] * 5
     assert verdicts(items, db_dir, workers=1) == ["correct"] * 5
-    assert calls == ["SELECT name FROM singer"]
+    assert executed() == ["SELECT name FROM singer"]
 
 
 def test_missing_database_folder_is_named(db_dir):
@@ -107,13 +102,21 @@ def test_missing_database_folder_is_named(db_dir):
 
 
 @pytest.fixture
-def executed(monkeypatch) -> list[str]:
-    """The SQL of every query score_execution runs (in-process), in order."""
+def executed(monkeypatch, tmp_path):
+    """A function returning the SQL of every query score_execution has run, in order (logged to a file:
+    queries run in forked worker processes)."""
     import harness.sql.execution as execution
-    calls: list[str] = []
+    log = tmp_path / "executed.log"
+    log.touch()
     real = execution.execute
-    monkeypatch.setattr(execution, "execute", lambda conn, sql, **kw: calls.append(sql) or real(conn, sql, **kw))
-    return calls
+
+    def logged(conn, sql, **kw):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(sql + "\x1e")
+        return real(conn, sql, **kw)
+
+    monkeypatch.setattr(execution, "execute", logged)
+    return lambda: log.read_text(encoding="utf-8").split("\x1e")[:-1]
 
 
 def test_each_distinct_query_runs_once_per_file(db_dir, executed):
@@ -131,7 +134,7 @@ def test_each_distinct_query_runs_once_per_file(db_dir, executed):
     # prediction equal to its gold, a repeat and another question's gold run nothing more; a timeout runs once
     music = [gold, wrong, other_gold, loop]
     suite = [gold, gold, wrong, other_gold, other_gold, loop]
-    assert sorted(executed) == sorted(music + suite)
+    assert sorted(executed()) == sorted(music + suite)
 
 
 def test_prediction_equal_to_gold_is_not_run_again(db_dir, executed, monkeypatch):
@@ -140,7 +143,7 @@ def test_prediction_equal_to_gold_is_not_run_again(db_dir, executed, monkeypatch
     gold = "SELECT name FROM singer WHERE age > 20"
     assert verdicts([ExecItem("suite", gold, gold), ExecItem("suite", gold, "SELECT 'x'")], db_dir) == \
         ["correct", "wrong_result"]
-    assert executed == [gold, gold, "SELECT 'x'"]
+    assert executed() == [gold, gold, "SELECT 'x'"]
 
 
 def test_predictions_equal_after_postprocessing_share_one_execution(db_dir, executed):
@@ -149,7 +152,7 @@ def test_predictions_equal_after_postprocessing_share_one_execution(db_dir, exec
              ExecItem("music", gold, "  SELECT name FROM singer WHERE age>20"),
              ExecItem("music", gold, "SELECT name FROM singer WHERE age>20 ")]
     assert verdicts(items, db_dir, workers=1) == ["correct"] * 3
-    assert executed == [gold, "SELECT name FROM singer WHERE age>20"]
+    assert executed() == [gold, "SELECT name FROM singer WHERE age>20"]
 
 
 def test_row_order_rule_reads_the_unsqueezed_gold(db_dir):
@@ -172,7 +175,7 @@ def test_volatile_sql_is_neither_merged_nor_cached(db_dir, executed):
     out = verdicts(items, db_dir, workers=1)
     assert set(out) <= {"correct", "wrong_result"}     # a coin flip per prediction
     # a volatile gold runs again for every prediction, and so does a volatile prediction, even if identical
-    assert executed.count(coin) == 3 * 2 + 2 and executed.count("SELECT 1") == 1
+    assert executed().count(coin) == 3 * 2 + 2 and executed().count("SELECT 1") == 1
 
 
 def reference_verdict(item: ExecItem, db_dir: Path) -> str:
@@ -202,7 +205,6 @@ def test_verdicts_equal_one_at_a_time_reference(db_dir, monkeypatch, pooled, cac
     import harness.sql.execution as execution
     monkeypatch.setattr(execution, "_CACHE_ROWS", cache_rows)
     if pooled:
-        monkeypatch.setattr(execution, "_POOL_MIN_UNITS", 0)
         monkeypatch.setattr(execution, "_MIN_TASK_UNITS", 3)
     queries = ["SELECT name FROM singer", "SELECT DISTINCT name FROM singer", "SELECT name FROM singer ORDER BY age",
                "SELECT name FROM singer ORDER BY age DESC", "SELECT name, age FROM singer",

@@ -65,3 +65,28 @@ def test_paired_delta_of_identical_runs_is_exactly_zero():
 def test_paired_delta_needs_aligned_runs():
     with pytest.raises(ValueError, match="3 and 2"):
         paired_bootstrap_delta([1.0, 0.0, 1.0], [1.0, 0.0], mean)
+
+
+def test_mean_ci_equals_the_generic_bootstrap():
+    import random
+
+    from harness.metrics.stats import bootstrap_mean_ci
+    rng = random.Random(3)
+    x = [float(rng.random() < 0.4) for _ in range(257)]
+    y = [rng.random() for _ in range(257)]
+    generic = bootstrap_ci(list(zip(x, y)), lambda s: {"x": sum(a for a, _ in s) / len(s),
+                                                       "y": sum(b for _, b in s) / len(s)}, n_resamples=300, seed=5)
+    fast = bootstrap_mean_ci({"x": x, "y": y}, n_resamples=300, seed=5)
+    assert fast.keys() == generic.keys()
+    for name in fast:
+        assert fast[name] == pytest.approx(generic[name], abs=1e-12)
+
+
+def test_paired_interval_is_negated_when_a_and_b_swap():
+    import random
+    rng = random.Random(11)
+    a = [float(rng.random() < 0.3) for _ in range(106)]
+    b = [float(rng.random() < 0.5) for _ in range(106)]
+    forward = paired_bootstrap_delta(a, b, mean, n_resamples=1000, seed=0)["mean"]
+    backward = paired_bootstrap_delta(b, a, mean, n_resamples=1000, seed=0)["mean"]
+    assert (backward.delta, backward.ci_low, backward.ci_high) == (-forward.delta, -forward.ci_high, -forward.ci_low)

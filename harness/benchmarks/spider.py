@@ -5,6 +5,7 @@ with none given, the mini Spider benchmark the project ships is built and used.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -59,6 +60,7 @@ class SpiderBenchmark(Benchmark):
         self.keep_distinct = keep_distinct
         self.schema_format = schema_format
         self._schemas: dict[str, str] = {}
+        self._normal_forms: dict[str, str | None] = {}
         if self._data is not None:
             self.split_file  # noqa: B018 - a wrong folder or split fails now, not mid-run
 
@@ -81,27 +83,34 @@ class SpiderBenchmark(Benchmark):
 
     @cached_property
     def _examples(self) -> list[Example]:
-        from harness.sql.hardness import hardness
+        from harness.sql.sandbox import probe_database
 
         rows = _read_json_list(self.split_file)
         self._check_db_names(rows)
-        examples = []
+        examples, probed = [], set()
         for position, row in enumerate(rows):
             for key in ("db_id", "question", "query"):
                 if not isinstance(row.get(key), str) or not row[key].strip():
                     raise DataError(f"{self.split_file}: record {position}: field {key!r} must be a non-empty string")
             if row["db_id"] in self.exclude_dbs or (self.include_dbs and row["db_id"] not in self.include_dbs):
                 continue
-            if not (self.db_dir / row["db_id"]).is_dir():
-                raise DataError(f"{self.split_file}: record {position}: database folder "
-                                f"{self.db_dir / row['db_id']} does not exist")
+            if row["db_id"] not in probed:
+                probed.add(row["db_id"])
+                folder = self.db_dir / row["db_id"]
+                if not folder.is_dir():
+                    raise DataError(f"{self.split_file}: record {position}: database folder {folder} does not exist")
+                for db_file in sorted(folder.glob("*.sqlite")):
+                    if problem := probe_database(db_file):
+                        raise DataError(problem)
             examples.append(Example(
                 index=len(examples),
                 inputs={"db_id": row["db_id"], "question": row["question"].strip()},
                 target=row["query"].strip(),
-                tags={"hardness": hardness(row["query"]), "db_id": row["db_id"]},
+                tags={"db_id": row["db_id"]},
             ))
-        return examples
+        facts = gold_facts([e.target for e in examples])
+        self._normal_forms.update((sql, normal) for sql, (_, normal) in facts.items())
+        return [dataclasses.replace(e, tags={"hardness": facts[e.target][0], **e.tags}) for e in examples]
 
     def examples(self) -> list[Example]:
         return self._examples
@@ -137,26 +146,49 @@ class SpiderBenchmark(Benchmark):
 
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
               on_done: Callable[[int], None] | None = None) -> list[Scored]:
+        """Per-example judgements. Each step is guarded per example: a prediction whose extraction or
+        normalisation fails gets verdict ``unparseable`` (or no exact match) with the reason, never an abort."""
         from harness.sql.execution import ExecItem, score_execution
-        from harness.sql.extract import extract_sql
-        from harness.sql.normalize import normalize_sql
 
-        extracted = [(o.strip() or None) if self.sql_only else extract_sql(o) for o in outputs]
+        extracted, failures = [], {}
+        for position, output in enumerate(outputs):
+            try:
+                extracted.append(_official_line(output) if self.sql_only else _extract(output))
+            except Exception as err:  # noqa: BLE001 - one hostile output must not fail the run
+                extracted.append(None)
+                failures[position] = f"SQL extraction failed: {type(err).__name__}: {err}"
         executed = [sql.replace("value", "1") if sql and self.value_placeholder else sql for sql in extracted]
         items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, executed)]
         verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
                                    keep_distinct=self.keep_distinct, on_done=on_done)
         records = []
-        for example, sql, verdict in zip(examples, extracted, verdicts):
-            gold_norm = normalize_sql(example.target)
-            exact = sql is not None and gold_norm is not None and normalize_sql(sql) == gold_norm
+        for position, (example, sql, verdict) in enumerate(zip(examples, extracted, verdicts)):
+            exact, exact_error = self._exact_match(sql, example.target)
             correct = verdict.verdict == "correct"
             records.append(Scored(
-                prediction=sql, verdict=verdict.verdict, error=verdict.error,
+                prediction=sql, verdict="unparseable" if position in failures else verdict.verdict,
+                error=failures.get(position) or verdict.error or exact_error,
                 scores={"execution_accuracy": float(correct), "exact_match": float(exact)},
                 details={"exec_seconds": round(verdict.seconds, 6)},
             ))
         return records
+
+    def _exact_match(self, sql: str | None, gold: str) -> tuple[bool, str | None]:
+        """Normalised exact match, and why it could not be computed (the prediction counts as no match)."""
+        if sql is None:
+            return False, None
+        try:
+            gold_norm = self._normalized(gold)
+            return gold_norm is not None and self._normalized(sql) == gold_norm, None
+        except Exception as err:  # noqa: BLE001 - one hostile prediction must not fail the run
+            return False, f"exact-match normalisation failed: {type(err).__name__}: {err}"
+
+    def _normalized(self, sql: str) -> str | None:
+        from harness.sql.normalize import normalize_sql
+
+        if sql not in self._normal_forms:
+            self._normal_forms[sql] = normalize_sql(sql)
+        return self._normal_forms[sql]
 
     def data_identity(self) -> dict[str, Any]:
         db_ids = sorted({e.inputs["db_id"] for e in self.examples()})
@@ -166,6 +198,41 @@ class SpiderBenchmark(Benchmark):
             "n_databases": len(db_ids), "excluded_dbs": sorted(self.exclude_dbs),
             "included_dbs": sorted(self.include_dbs),
         }
+
+
+def gold_facts(queries: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """Hardness and normalised form of each gold query; computed once per set of queries and code version,
+    then read from the cache folder (sqlglot work that otherwise dominates scoring a prediction file)."""
+    from importlib.metadata import version
+
+    from harness.paths import cache_dir
+    from harness.runs.cache import cached_json
+
+    distinct = sorted(set(queries))
+
+    def compute() -> list[tuple[str, str | None]]:
+        from harness.sql.hardness import hardness
+        from harness.sql.normalize import normalize_sql
+
+        return [(hardness(sql), normalize_sql(sql)) for sql in distinct]
+
+    code = combined_hash(hash_path(Path(__file__).parent.parent / "sql" / name)
+                         for name in ("hardness.py", "normalize.py"))
+    key = {"queries": combined_hash(hashlib.sha256(q.encode()).hexdigest() for q in distinct), "code": code,
+           "sqlglot": version("sqlglot")}
+    facts = cached_json(cache_dir() / "gold", "spider-gold", key, compute)
+    return {sql: (level, normal) for sql, (level, normal) in zip(distinct, facts)}
+
+
+def _official_line(output: str) -> str | None:
+    """An official-format prediction as SQLite runs it: without surrounding whitespace and trailing ';'."""
+    return output.strip().rstrip(";").strip() or None
+
+
+def _extract(output: str) -> str | None:
+    from harness.sql.extract import extract_sql
+
+    return extract_sql(output)
 
 
 def database_file(db_dir: Path, db_id: str) -> Path:

@@ -1,18 +1,25 @@
-"""On-disk cache of generations, keyed by everything that determines them.
+"""On-disk caches: generations keyed by everything that determines them, and derived facts about data.
 
-SQLite in WAL mode, committed after every batch: a crash or Ctrl-C loses at most the batch in flight,
-and a rerun (or a rerun that only changes scoring) regenerates nothing it already has.
+Generations live in SQLite in WAL mode, committed after every batch: a crash or Ctrl-C loses at most the
+batch in flight, and a rerun (or a rerun that only changes scoring) regenerates nothing it already has.
+Several processes may share one cache file: a busy timeout waits for the writer, and a write that still
+finds the database locked is rolled back and retried, so a failed write never leaves the connection inside
+a transaction (where every later write would fail too).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from harness.types import Generation
+
+_BUSY_TIMEOUT_MS = 30_000
+_WRITE_ATTEMPTS = 8
 
 
 def generation_key(
@@ -38,14 +45,13 @@ class GenerationCache:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
+        self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")  # not inside a transaction; waits out the busy timeout
+        self._write(lambda db: db.execute(
             "CREATE TABLE IF NOT EXISTS generations ("
             " key TEXT PRIMARY KEY, text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,"
             " seconds REAL, created REAL)"
-        )
-        self._db.commit()
+        ))
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Generation]:
         found: dict[str, Generation] = {}
@@ -63,11 +69,28 @@ class GenerationCache:
 
     def put_many(self, items: Iterable[tuple[str, Generation]]) -> None:
         now = time.time()
-        self._db.executemany(
-            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)",
-            [(k, g.text, g.prompt_tokens, g.completion_tokens, g.seconds, now) for k, g in items],
-        )
-        self._db.commit()
+        rows = [(k, g.text, g.prompt_tokens, g.completion_tokens, g.seconds, now) for k, g in items]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)", rows))
+
+    def _write(self, statement: Callable[[sqlite3.Connection], object]) -> None:
+        """Run ``statement`` in its own transaction; on "database is locked" roll back and retry."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                statement(self._db)
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as err:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if "locked" not in str(err) and "busy" not in str(err) or attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         self._db.close()
@@ -77,3 +100,22 @@ class GenerationCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def cached_json(folder: Path, name: str, key: Mapping[str, Any], compute: Callable[[], Any]) -> Any:
+    """``compute()``'s JSON-able result, stored once per ``key`` as ``folder/<name>-<hash of key>.json``.
+
+    For facts derived from data by code (gold hardness, normalised gold SQL): the key holds content hashes
+    of both. An unreadable file is recomputed; writes are atomic, so concurrent runs are safe."""
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
+    path = folder / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return value

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
-from harness.metrics.stats import bootstrap_ci
+from harness.metrics.stats import bootstrap_ci, bootstrap_mean_ci
 from harness.types import Record
 
 SCHEMA_VERSION = 2  # 2: one Record shape for every benchmark (`prediction`, `details`); 1 still loads
@@ -60,7 +60,10 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], man
               *, n_resamples: int = 1000, extra: dict[str, Any] | None = None) -> RunSummary:
     aggregate = benchmark.aggregator(benchmark.options, extra or {})
     values = aggregate(records)
-    cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
+    if type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__:  # means of per-example scores
+        cis = bootstrap_mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
+    else:
+        cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
     metrics = {m: Metric(v, *cis.get(m, (math.nan, math.nan))) for m, v in values.items()}
     breakdowns: dict[str, dict[str, dict[str, float]]] = {}
     for tag in benchmark.breakdown_tags:

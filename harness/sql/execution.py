@@ -29,18 +29,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.metrics.bird import sets_match, soft_f1
 from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match, squeeze_whitespace
+from harness.sql.pool import Slot, run_tasks
 from harness.sql.sandbox import QueryResult, execute, open_readonly
 
-VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "no_sql", "gold_error")
+VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "resource_limit", "no_sql", "gold_error")
 COMPARISONS = ("test_suite", "set")  # Spider's official bags with column permutations; BIRD's sets
-_POOL_MIN_UNITS = 300        # fewer distinct predictions than this: score in this process
 _TASKS_PER_WORKER = 4        # split big databases so that workers finish together
 _MIN_TASK_UNITS = 32
 _CACHE_ROWS = 1_000_000      # rows of results a task keeps for reuse
@@ -61,7 +60,7 @@ class ExecItem:
 
 @dataclass(frozen=True)
 class ExecVerdict:
-    verdict: str             # "correct" | "wrong_result" | "execution_error" | "timeout" | "no_sql" | "gold_error"
+    verdict: str             # one of VERDICTS
     error: str | None
     seconds: float           # time the prediction's execution took (measured once per distinct query and file)
     soft_f1: float | None = None   # BIRD's Soft-F1 (comparison="set" only; 0 unless both queries ran)
@@ -108,24 +107,32 @@ class _Executor:
     Volatile SQL (:func:`is_volatile`) runs every time it is asked for, as the official evaluator does.
     """
 
-    def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int, distinct: bool = False) -> None:
+    def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int, distinct: bool = False,
+                 slot: Slot | None = None) -> None:
         self.files = files
         self.timeout_s = timeout_s
         self.max_rows = max_rows
         self.distinct = distinct
+        self.slot = slot
         self.conns = [open_readonly(path) for path in files]
         self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
         self.cached_rows = 0
 
-    def run(self, file_index: int, sql: str) -> tuple[QueryResult, float]:
-        """Result of ``sql`` on file ``file_index`` and the seconds its execution took."""
+    def run(self, file_index: int, sql: str, *, gold: bool = False) -> tuple[QueryResult, float]:
+        """Result of ``sql`` on file ``file_index`` and the seconds its execution took. The slot, if any,
+        tells the supervising process the deadline of the statement in flight and whether it is gold."""
         key = (file_index, sql)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
         start = time.perf_counter()
+        if self.slot is not None:
+            self.slot[1] = float(gold)
+            self.slot[0] = time.monotonic() + self.timeout_s
         result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
                          distinct=self.distinct)
+        if self.slot is not None:
+            self.slot[0] = 0.0
         entry = (result, time.perf_counter() - start)
         n_rows = len(result.rows or ())
         if self.cached_rows + n_rows <= _CACHE_ROWS and not is_volatile(sql):
@@ -142,7 +149,7 @@ def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] |
     """The gold result on every file, or an error message."""
     runs = []
     for index, path in enumerate(ex.files):
-        result, seconds = ex.run(index, gold_sql)
+        result, seconds = ex.run(index, gold_sql, gold=True)
         if result.rows is None:
             return f"gold query failed on {path}: {result.error}"
         if result.truncated:
@@ -165,6 +172,8 @@ def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, floa
         total += seconds
         if result.timed_out:
             return "timeout", result.error, total, failed
+        if result.resource_limit:
+            return "resource_limit", result.error, total, failed
         if result.rows is None:
             return "execution_error", result.error, total, failed
         if as_sets:
@@ -177,21 +186,19 @@ def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, floa
     return "correct", None, total, f1
 
 
-def _score_task(task: _Task) -> list[_Outcome]:
-    """Outcomes of the task's predictions, group by group, in order."""
-    ex = _Executor(task.files, task.timeout_s, task.max_rows, distinct=task.comparison == "set")
+def _score_task(task: _Task, slot: Slot | None = None) -> Iterator[_Outcome]:
+    """Outcomes of the task's predictions, group by group, in order, each as soon as it is decided."""
+    ex = _Executor(task.files, task.timeout_s, task.max_rows, task.comparison == "set", slot)
     try:
-        out: list[_Outcome] = []
         for gold_sql, ordered, preds in task.groups:
             volatile = is_volatile(gold_sql)
             shared = None if volatile else _run_gold(ex, gold_sql)
             for pred_sql in preds:
                 gold_runs = _run_gold(ex, gold_sql) if volatile else shared
                 if isinstance(gold_runs, str):
-                    out.append(("gold_error", gold_runs, 0.0, 0.0 if ex.distinct else None))
+                    yield "gold_error", gold_runs, 0.0, 0.0 if ex.distinct else None
                 else:
-                    out.append(_judge(ex, gold_sql, gold_runs, ordered, pred_sql))
-        return out
+                    yield _judge(ex, gold_sql, gold_runs, ordered, pred_sql)
     finally:
         ex.close()
 
@@ -245,6 +252,32 @@ def _tasks(plan: _Plan, files: dict[str, tuple[Path, ...]], max_units: int, time
     return sorted(tasks, key=lambda task: -len(task[1]))
 
 
+def _stop_outcomes(task: _Task, done: int, stage: float, reason: str) -> tuple[list[_Outcome], _Task | None]:
+    """For :func:`harness.sql.pool.run_tasks`: the worker running ``task`` was stopped after ``done``
+    predictions. A gold statement in flight settles the rest of its group as ``gold_error``; a prediction
+    in flight is a ``timeout`` (killed at its deadline) or a ``resource_limit`` (the worker died)."""
+    position = 0
+    failed = 0.0 if task.comparison == "set" else None
+    for g, (gold_sql, ordered, preds) in enumerate(task.groups):
+        if done < position + len(preds):
+            k = done - position
+            if stage:
+                error = (f"gold query exceeded {task.timeout_s:g}s and was stopped" if reason == "deadline"
+                         else f"gold query stopped its worker: {reason}")
+                settled = [("gold_error", error, 0.0, failed)] * (len(preds) - k)
+                rest_groups = task.groups[g + 1:]
+            else:
+                settled = [("timeout", f"timed out after {task.timeout_s:g}s (stopped from outside)", task.timeout_s,
+                            failed) if reason == "deadline"
+                           else ("resource_limit", f"query stopped its worker: {reason}", 0.0, failed)]
+                rest_groups = ((gold_sql, ordered, preds[k + 1:]),) * (k + 1 < len(preds)) + task.groups[g + 1:]
+            rest = (_Task(task.files, rest_groups, task.timeout_s, task.max_rows, task.comparison)
+                    if rest_groups else None)
+            return settled, rest
+        position += len(preds)
+    return [], None
+
+
 def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: int | None = None,
                     timeout_s: float = 30.0, keep_distinct: bool = False,
                     on_done: Callable[[int], None] | None = None, max_rows: int = 100_000,
@@ -253,9 +286,10 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
 
     ``comparison``: "test_suite" (Spider's official semantics) or "set" (BIRD's; ``keep_distinct`` unused).
 
-    ``workers`` defaults to ``os.cpu_count()``; 1 runs in this process, as does any input with fewer than
-    ``_POOL_MIN_UNITS`` distinct (database, gold, prediction) triples, where starting processes costs more
-    than it saves. ``on_done(n)`` is called with the number of items just finished (n >= 1) as work completes.
+    Queries run in at most ``workers`` (default ``os.cpu_count()``) worker processes (see
+    :mod:`harness.sql.pool`): a statement still running ``grace`` after its deadline (a fifth of
+    ``timeout_s``, at least 0.05 s) is stopped by killing its worker. ``on_done(n)`` is called with the number
+    of items just finished (n >= 1) as work completes.
     """
     if comparison not in COMPARISONS:
         raise ValueError(f"comparison must be one of {', '.join(COMPARISONS)}, not {comparison!r}")
@@ -269,26 +303,20 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
         on_done(len(no_sql))
 
     n_units = sum(len(units) for by_gold in plan.values() for units in by_gold.values())
-    n_workers = 1 if n_units < _POOL_MIN_UNITS else max(1, workers or os.cpu_count() or 1)
+    n_workers = max(1, workers or os.cpu_count() or 1)
     max_units = n_units if n_workers == 1 else max(_MIN_TASK_UNITS, n_units // (n_workers * _TASKS_PER_WORKER))
     tasks = _tasks(plan, files, max_units, timeout_s, max_rows, comparison)
 
-    def collect(owners: list[list[int]], outcomes: list[_Outcome]) -> None:
-        for indices, outcome in zip(owners, outcomes, strict=True):
-            shared = ExecVerdict(*outcome)
-            for index in indices:
-                verdicts[index] = shared
+    def collect(task_id: int, unit: int, outcome: _Outcome) -> None:
+        shared = ExecVerdict(*outcome)
+        indices = tasks[task_id][1][unit]
+        for index in indices:
+            verdicts[index] = shared
         if on_done:
-            on_done(sum(len(indices) for indices in owners))
+            on_done(len(indices))
 
-    if n_workers == 1 or len(tasks) == 1:
-        for task, owners in tasks:
-            collect(owners, _score_task(task))
-    else:
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(tasks))) as pool:
-            futures = {pool.submit(_score_task, task): owners for task, owners in tasks}
-            for future in as_completed(futures):
-                collect(futures[future], future.result())
+    run_tasks([task for task, _ in tasks], _score_task, on_outcome=collect, on_stop=_stop_outcomes,
+              workers=min(n_workers, len(tasks)), grace_s=max(0.05, timeout_s / 5))
     missing = [i for i, v in enumerate(verdicts) if v is None]
     if missing:
         raise RuntimeError(f"internal error: no verdict for items {missing[:10]}")

@@ -5,17 +5,21 @@ In each, the first SELECT/WITH that starts a parseable query reading a table win
 only a fallback, and only when its keyword is upper case (prose like "select the rows" parses as SQL).
 Reasoning in ``<think>`` tags is dropped first. A candidate is cut at its first statement end, and
 trailing prose is removed line by line, then at the position where sqlglot stops parsing. Returns None
-when no candidate parses as a query.
+when no candidate parses as a query. Work is bounded whatever the text: only its first
+:data:`MAX_OUTPUT_CHARS` characters are read, at most :data:`_MAX_STARTS` query starts per candidate and
+:data:`_MAX_LINE_CUTS` line cuts per start are tried, and sqlglot sees only text within
+:func:`harness.sql.normalize.within_bounds`.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import sqlglot
 from sqlglot import exp
 
-from harness.sql.normalize import parse_query, parses
+from harness.sql.normalize import parse_query, parses, within_bounds
 
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n?(.*?)(?:```|\Z)", re.DOTALL)
@@ -26,6 +30,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _STATEMENT_TOKENS = re.compile(r"""--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|;|[^;'"`/-]+|.""",
                                re.DOTALL)
 _MAX_ERROR_CUTS = 5
+_MAX_LINE_CUTS = 30
+_MAX_STARTS = 20
+MAX_OUTPUT_CHARS = 100_000
 
 
 def _strip_thinking(text: str) -> str:
@@ -48,6 +55,8 @@ def _first_statement(sql: str) -> str:
 
 def _cut_at_parse_error(sql: str) -> str | None:
     """The text before the token where sqlglot reports a parse error, if any."""
+    if not within_bounds(sql):
+        return None
     try:
         sqlglot.parse(sql, read="sqlite")
     except sqlglot.errors.ParseError as exc:
@@ -59,7 +68,7 @@ def _cut_at_parse_error(sql: str) -> str | None:
         offset = sum(len(x) + 1 for x in lines[: line - 1]) + int(err.get("col") or 0) - len(err.get("highlight") or "")
         cut = sql[: max(offset, 0)].rstrip()
         return cut if cut and cut != sql else None
-    except sqlglot.errors.SqlglotError:
+    except (sqlglot.errors.SqlglotError, RecursionError):
         return None
     return None
 
@@ -68,7 +77,7 @@ def _trim_to_query(candidate: str) -> str | None:
     """Longest parseable query at the start of ``candidate``, dropping trailing prose."""
     text = _first_statement(_BLANK_LINE.split(candidate.strip(), maxsplit=1)[0])
     lines = text.split("\n")
-    for end in range(len(lines), 0, -1):
+    for end in range(len(lines), max(0, len(lines) - _MAX_LINE_CUTS), -1):
         sql = "\n".join(lines[:end]).strip()
         if parses(sql):
             return sql
@@ -86,7 +95,7 @@ def _trim_to_query(candidate: str) -> str | None:
 def _from_code(code: str) -> str | None:
     """First query in ``code`` that reads a table; else the first upper-case table-less one (``SELECT 1``)."""
     fallback = None
-    for match in _START.finditer(code):
+    for match in itertools.islice(_START.finditer(code), _MAX_STARTS):
         sql = _trim_to_query(code[match.start():])
         if sql and _reads_a_table(sql):
             return sql
@@ -106,7 +115,7 @@ def _clean(sql: str) -> str:
 
 def extract_sql(text: str) -> str | None:
     """The first SQL query in ``text`` (without its trailing ';'), or None when there is none."""
-    text = _strip_thinking(text)
+    text = _strip_thinking(text[:MAX_OUTPUT_CHARS])
     fences = [(lang.lower(), body) for lang, body in _FENCE.findall(text)]
     sql_fences = [body for lang, body in fences if lang in ("sql", "sqlite", "mysql", "postgresql")]
     other_fences = [body for lang, body in fences if lang not in ("sql", "sqlite", "mysql", "postgresql")]

@@ -1,6 +1,8 @@
 """Parse checks and a canonical text form of SQL for a normalised exact-match metric (sqlglot, sqlite).
 
-Double-quoted text is read as a string value, as Spider gold SQL uses it (``name = "Bob"``) and as the
+Text longer than :data:`MAX_SQL_CHARS` or nested deeper than :data:`MAX_NESTING` parentheses is never
+handed to sqlglot (its time grows with the length, a 1 MB statement took a minute, and it recurses per
+nesting level); such text does not parse. Double-quoted text is read as a string value, as Spider gold SQL uses it (``name = "Bob"``) and as the
 official Spider tokenizer treats it; back-quoted and bracketed names are identifiers.
 """
 
@@ -14,6 +16,20 @@ from sqlglot import exp
 # Comments, quoted strings and quoted identifiers, for quote-aware text rewrites.
 _QUOTED = re.compile(r"""--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`""", re.DOTALL)
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_NOT_PAREN = re.compile(r"[^()]+")
+MAX_SQL_CHARS = 20_000
+MAX_NESTING = 100
+
+
+def within_bounds(sql: str) -> bool:
+    """Whether ``sql`` is short and shallow enough to give to sqlglot."""
+    if len(sql) > MAX_SQL_CHARS:
+        return False
+    depth = deepest = 0
+    for paren in _NOT_PAREN.sub("", sql):
+        depth += 1 if paren == "(" else -1
+        deepest = max(deepest, depth)
+    return deepest <= MAX_NESTING
 
 
 def double_quotes_to_strings(sql: str) -> str:
@@ -27,10 +43,13 @@ def double_quotes_to_strings(sql: str) -> str:
 
 
 def parse_query(sql: str) -> exp.Query | None:
-    """The single SELECT/WITH/set-operation statement in ``sql``, or None (no parse, several, not a query)."""
+    """The single SELECT/WITH/set-operation statement in ``sql``, or None (no parse, several, not a query,
+    out of bounds)."""
+    if not within_bounds(sql):
+        return None
     try:
         trees = [t for t in sqlglot.parse(double_quotes_to_strings(sql), read="sqlite") if t is not None]
-    except sqlglot.errors.SqlglotError:
+    except (sqlglot.errors.SqlglotError, RecursionError):
         return None
     if len(trees) != 1 or not isinstance(trees[0], exp.Query):
         return None
@@ -82,6 +101,9 @@ def normalize_sql(sql: str) -> str | None:
     tree = parse_query(sql)
     if tree is None:
         return None
-    _canonical_aliases(tree)
-    _lower_identifiers(tree)
-    return _lower_outside_strings(tree.sql(dialect="sqlite"))
+    try:
+        _canonical_aliases(tree)
+        _lower_identifiers(tree)
+        return _lower_outside_strings(tree.sql(dialect="sqlite", copy=False))
+    except (sqlglot.errors.SqlglotError, RecursionError):
+        return None

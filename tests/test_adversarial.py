@@ -1,0 +1,90 @@
+"""Hundreds of hostile predictions on the shipped mini Spider: nothing changes on disk, nothing is created,
+every query stops within its bound, and every example gets a verdict (issue 13)."""
+import hashlib
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.benchmarks.mini_spider import build
+from harness.benchmarks.spider import SpiderBenchmark
+from harness.sql.execution import ExecItem, score_execution
+from harness.types import Example
+
+sys.path.insert(0, str(Path(__file__).parent))
+from hostile_sql import SLOW, as_model_outputs, hostile  # noqa: E402
+
+TIMEOUT_S = 0.25
+ALLOWED = {"execution_error", "timeout", "resource_limit", "wrong_result", "no_sql", "unparseable"}
+
+
+@pytest.fixture(scope="module")
+def spider(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("spider-mini"))
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for folder in folders for p in sorted(folder.rglob("*"))}
+
+
+def first_table_column(db: Path) -> tuple[str, str]:
+    conn = sqlite3.connect(db)
+    table = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchone()[0]
+    column = conn.execute(f'PRAGMA table_info("{table}")').fetchone()[1]
+    conn.close()
+    return table, column
+
+
+def test_hostile_predictions_change_nothing_and_all_get_verdicts(spider, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    bench = SpiderBenchmark(spider, "dev", timeout_s=TIMEOUT_S, sql_only=True)
+    golds = {}
+    for example in bench.examples():
+        golds.setdefault(example.inputs["db_id"], example.target)
+    cases = []  # (db_id, category, output, sql_only)
+    for k, db_id in enumerate(sorted(golds)):
+        table, column = first_table_column(spider / "database" / db_id / f"{db_id}.sqlite")
+        pairs = hostile(table, column, outside, slow=k == 0)
+        cases += [(db_id, category, sql, True) for category, sql in pairs]
+        if k == 0:
+            cases += [(db_id, category, text, False) for category, text in as_model_outputs(pairs)]
+    assert len(cases) > 400
+    before = snapshot(spider, outside)
+
+    start = time.monotonic()
+    records = []
+    for sql_only in (True, False):
+        chosen = [c for c in cases if c[3] == sql_only]
+        examples = [Example(i, {"db_id": db_id, "question": category}, golds[db_id], {"db_id": db_id})
+                    for i, (db_id, category, _, _) in enumerate(chosen)]
+        bench.sql_only = sql_only
+        records += bench.score(examples, [output for _, _, output, _ in chosen])
+    elapsed = time.monotonic() - start
+
+    assert snapshot(spider, outside) == before          # byte-identical databases, no file created anywhere
+    assert len(records) == len(cases)
+    verdicts = {r.verdict for r in records}
+    assert verdicts <= ALLOWED, verdicts - ALLOWED
+    assert {"execution_error", "timeout", "resource_limit"} <= verdicts
+    for (db_id, category, _, _), record in zip(cases, records):
+        assert record.details["exec_seconds"] <= 1.5 * TIMEOUT_S, (category, record)
+        if category in ("write", "attach", "pragma", "vacuum", "extension", "transaction", "multi_statement"):
+            assert record.scores["execution_accuracy"] == 0.0, (category, record)
+    # 16 runaway queries (8 in each mode) on 2+ workers, each stopped within 1.5x its limit; the rest is quick
+    assert elapsed < 16 * 1.5 * TIMEOUT_S + 10
+
+
+@pytest.mark.parametrize("sql", SLOW)
+def test_expensive_query_stops_within_one_and_a_half_times_its_limit(spider, sql):
+    db_id = "library"
+    table, _ = first_table_column(spider / "database" / db_id / f"{db_id}.sqlite")
+    start = time.monotonic()
+    [verdict] = score_execution([ExecItem(db_id, f"SELECT 1 FROM {table}", sql.format(t=table))],
+                                spider / "database", timeout_s=TIMEOUT_S)
+    elapsed = time.monotonic() - start
+    assert verdict.verdict in ("timeout", "resource_limit")
+    assert elapsed < 1.5 * TIMEOUT_S + 0.2   # + starting the worker process
