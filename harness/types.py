@@ -102,14 +102,19 @@ class Record:
                    prediction=scored.prediction, verdict=scored.verdict, scores=dict(scored.scores),
                    error=scored.error, tags=dict(example.tags), prompt_hash=prompt_hash, details=dict(scored.details))
 
+    @property
+    def correct(self) -> bool:
+        """The example's verdict is `correct` (execution accuracy's per-example value for SQL benchmarks)."""
+        return self.verdict == "correct"
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "correct": self.correct}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], schema_version: int) -> "Record":
         """A record as written by `schema_version` (1: benchmark keys at the top level, no `prediction`)."""
         if schema_version >= 2:
-            return cls(**data)
+            return cls(**{k: v for k, v in data.items() if k != "correct"})
         known = {f for f in cls.__dataclass_fields__ if f not in ("prediction", "details")}
         prediction_key = next((k for k in _V1_PREDICTION_KEYS if k in data), None)
         details = {k: v for k, v in data.items() if k not in known and k != prediction_key and k != "correct"}

@@ -239,7 +239,6 @@ def test_run_path_generates_from_bird_prompts_and_scores(mini_bird, tmp_path, ti
 
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), sampling=Sampling(max_new_tokens=8))
     with GenerationCache(tmp_path / "cache.sqlite") as cache:
-        [(run_dir, summary)] = run(bench, spec, tmp_path / "out", cache, backend_factory=Scripted)
-    assert summary.metrics["execution_accuracy"].value == 0.5
-    _, records = load_run(run_dir)
-    assert [r["correct"] for r in records[:4]] == [True, False, True, False]
+        [variant] = run(bench, spec, tmp_path / "out", cache, backend_factory=Scripted)
+    assert variant.summary.metrics["execution_accuracy"].value == 0.5
+    assert [r.correct for r in variant.records[:4]] == [True, False, True, False]
