@@ -8,7 +8,7 @@
 
 Plain-text files are split on "\\n" only ("\\r\\n" too): a form feed or a Unicode line separator inside SQL
 stays inside its line, so no later prediction can shift. Surrounding whitespace is dropped, as are blank
-lines at the end of the file, and a trailing `\\t<db_id>` (the official `SQL\\tdb_id` lines), while a tab
+lines past the last example, and a trailing `\\t<db_id>` (the official `SQL\\tdb_id` lines), while a tab
 inside the SQL (a string literal) is kept. Text must be valid UTF-8 without lone surrogates (a JSON
 `"\\udc80"` escape): the error names the file and line.
 """
@@ -48,8 +48,10 @@ def read_predictions(path: str | Path, n_examples: int, *, allow_extra: bool = F
     elif first.lstrip().startswith(("{", "[")) and _is_json(text):
         found = _read_json(path, json.loads(text))
     else:
-        while lines and not lines[-1].strip():
-            lines.pop()
+        if lines and lines[-1] == "":
+            lines.pop()  # the newline that ends the last line starts no new one
+        while len(lines) > n_examples and not lines[-1].strip():
+            lines.pop()  # blank lines past the examples are padding; within them, an empty prediction
         found = {i: _DB_SUFFIX.sub("", line.removesuffix("\r")).strip() for i, line in enumerate(lines)}
     return aligned(found, n_examples, allow_extra=allow_extra, where=str(path))
 
@@ -115,7 +117,12 @@ def _read_json(path: Path, data: object) -> dict[int, str]:
             continue
         _check_unicode(f"{path}: key {key!r}", value)
         parts = value.split(BIRD_SEPARATOR)
-        found[int(key)] = parts[0] if len(parts) == 2 else _DB_SUFFIX.sub("", value).strip()
+        if len(parts) == 2:
+            found[int(key)] = parts[0]
+        elif len(parts) > 2:  # ambiguous (the official scripts fail on it): kept whole
+            found[int(key)] = value.strip()
+        else:  # `SQL` or Spider's `SQL\tdb_id`
+            found[int(key)] = _DB_SUFFIX.sub("", value).strip()
     return found
 
 

@@ -169,7 +169,7 @@ def test_official_prediction_json_is_read_as_the_official_scripts_read_it(tmp_pa
                                 "3": "SELECT '\t----- bird -----\t'\t----- bird -----\tdb"}, indent=4))
     assert read_predictions(path, 4) == ["SELECT 1", "SELECT 2", "", "SELECT '\t----- bird -----\t'\t----- bird -----\tdb"]
     path.write_text(json.dumps({"zero": "SELECT 1"}))
-    with pytest.raises(DataError, match="keys must be example indices"):
+    with pytest.raises(DataError, match=r"key .zero.: expected a question id"):
         read_predictions(path, 1)
 
 
