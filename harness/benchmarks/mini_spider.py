@@ -23,7 +23,7 @@ import sqlite3
 import tempfile
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from harness.errors import DataError
 
@@ -60,21 +60,23 @@ def build(dest: str | Path, source: str | Path | None = None) -> Path:
 
 
 def ensure_built(cache_dir: str | Path | None = None, source: str | Path | None = None) -> Path:
-    """Return a built copy of the benchmark, building it once per content of ``source``.
-
-    The folder is ``<cache>/spider-mini-<hash12>``, where cache is ``cache_dir``, else
-    ``$HARNESS_CACHE_DIR``, else ``~/.cache/harness``. It is built in a temporary folder and renamed
-    into place, so a reader never sees a half-built copy and concurrent builders do not clash.
-    """
+    """A built copy of the benchmark in ``<cache>/spider-mini-<hash12>``, built once per content of ``source``."""
     source = Path(source or MINI_SPIDER_DIR)
+    return built_once("spider-mini", content_hash(source), lambda tmp: build(tmp, source), cache_dir)
+
+
+def built_once(name: str, digest: str, build_into: Callable[[Path], Any], cache_dir: str | Path | None = None) -> Path:
+    """``<cache>/<name>-<digest12>`` (cache: ``cache_dir``, else ``$HARNESS_CACHE_DIR``, else
+    ``~/.cache/harness``), made by ``build_into(tmp)`` in a temporary folder and renamed into place, so a
+    reader never sees a half-built copy and concurrent builders do not clash."""
     root = Path(cache_dir or os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
-    final = root / f"spider-mini-{content_hash(source)[:12]}"
+    final = root / f"{name}-{digest[:12]}"
     if final.is_dir():
         return final
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".spider-mini-", dir=root))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     try:
-        build(tmp, source)
+        build_into(tmp)
         os.rename(tmp, final)
     except OSError:
         if not final.is_dir():  # not a lost race with another builder: a real failure
