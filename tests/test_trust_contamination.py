@@ -118,3 +118,15 @@ def test_train_records_it_run_warns_and_gate_fails(tiny_spider: Path, tiny_model
     assert failed and failed[0].startswith("contamination 6 > max_contamination 0")
     base_failures = evaluate_gate(Gate(tmp_path / "runs" / "base", max_contamination=0)).failures
     assert "no contamination check for this run" in base_failures[0]
+
+
+def test_training_data_without_an_evaluation_split_is_checked_against_the_shipped_split(
+        tiny_spider: Path, tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spider train alone has no dev split: the adapter is then checked against what `harness run spider`
+    scores without --data (the shipped mini Spider dev), not skipped."""
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    (tiny_spider / "dev.json").rename(tiny_spider / "train.json")
+    path = Path(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "data.split=train").source)
+    evaluation = evaluation_benchmark(load_recipe(path))
+    assert evaluation.split == "dev" and len(evaluation.examples()) == 106
+    assert {e.inputs["db_id"] for e in evaluation.examples()} >= {"library", "flights"}

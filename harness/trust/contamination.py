@@ -227,7 +227,8 @@ def training_contamination(recipe: Any, benchmark: Benchmark, examples: Sequence
 def evaluation_benchmark(recipe: Any) -> Benchmark:
     """Where an adapter trained from `recipe` is evaluated: its `eval:` section when it has one; else the
     databases it holds out (`exclude_dbs`) of the same split when it holds some out; else the benchmark's
-    default evaluation split of the same data."""
+    default evaluation split of the same data, or of its shipped data when the training data has none (Spider
+    train alone): what `harness run BENCH` scores without --data."""
     from harness.benchmarks import get_benchmark
 
     if recipe.eval is not None:
@@ -238,6 +239,13 @@ def evaluation_benchmark(recipe: Any) -> Benchmark:
     held_out = recipe.data.options.get("exclude_dbs")
     if held_out:
         options.update(include_dbs=list(held_out), split=recipe.data.split)
-    if recipe.data.path is not None:
-        options["data"] = recipe.data.path
-    return get_benchmark(recipe.data.benchmark, **options)
+    if recipe.data.path is None:
+        return get_benchmark(recipe.data.benchmark, **options)
+    if held_out:
+        return get_benchmark(recipe.data.benchmark, data=recipe.data.path, **options)
+    try:
+        same_data = get_benchmark(recipe.data.benchmark, data=recipe.data.path, **options)
+        same_data.examples()
+        return same_data
+    except DataError:
+        return get_benchmark(recipe.data.benchmark, **options)
