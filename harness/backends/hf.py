@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import time
 import warnings
 from contextlib import contextmanager, nullcontext
@@ -18,6 +19,8 @@ from harness.models import AdapterRef, ModelRef
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+# A batch whose prompts share at least this many leading tokens computes them once (see HFBackend._prefix_cache).
+MIN_SHARED_PREFIX = 16
 # peft and trl read transformers' deprecated `is_gradient_checkpointing` alias when loading or training adapters;
 # nothing a user can change, so it is not shown.
 warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
@@ -88,18 +91,18 @@ class HFBackend(Backend):
 
     def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
         prompts = [render_prompt(self.tokenizer, r.messages, self.chat_template_kwargs) for r in requests]
-        lengths = [len(self.tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
+        ids = [self.tokenizer(p, add_special_tokens=False).input_ids for p in prompts]
         for adapter in dict.fromkeys(r.adapter for r in requests):
             if adapter is not None and adapter not in self.adapters:
                 raise ValueError(f"request names adapter {adapter!r}, but only {self.adapters} are loaded")
-            # Longest first: similar lengths share a batch (less padding), and an out-of-memory shows up early.
-            order = sorted((i for i, r in enumerate(requests) if r.adapter == adapter), key=lambda i: -lengths[i])
+            order = _batch_order([i for i, r in enumerate(requests) if r.adapter == adapter], ids, self.batch_size)
             for start in range(0, len(order), self.batch_size):
                 batch = order[start : start + self.batch_size]
-                yield from zip(batch, self._generate_batch([prompts[i] for i in batch], adapter, sampling))
+                yield from zip(batch, self._generate_batch([ids[i] for i in batch], adapter, sampling))
 
-    def _generate_batch(self, prompts: list[str], adapter: str | None, sampling: Sampling) -> list[Generation]:
-        inputs = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
+    def _generate_batch(self, ids: list[list[int]], adapter: str | None, sampling: Sampling) -> list[Generation]:
+        shared = _shared_prefix(ids)
+        inputs = _pad_after_prefix(ids, shared, self.tokenizer.pad_token_id, self.device)
         options: dict[str, Any] = {"max_new_tokens": sampling.max_new_tokens, "pad_token_id": self.tokenizer.pad_token_id}
         if sampling.greedy:
             options.update(do_sample=False, temperature=None, top_p=None, top_k=None)
@@ -110,13 +113,28 @@ class HFBackend(Backend):
             options["stopping_criteria"] = StoppingCriteriaList([_FinishedRows(self.tokenizer, self.progress)])
         started = time.perf_counter()
         with self._generating(), self._adapter(adapter):
+            if shared:
+                options[self._cache_name] = self._prefix_cache(inputs["input_ids"][:1, :shared], len(ids))
             output = self.model.generate(**inputs, **options, use_cache=True)
-        seconds = (time.perf_counter() - started) / len(prompts)
-        new_tokens = output[:, inputs.input_ids.shape[1] :]
+        seconds = (time.perf_counter() - started) / len(ids)
+        new_tokens = output[:, inputs["input_ids"].shape[1] :]
         texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-        prompt_tokens = inputs.attention_mask.sum(dim=1).tolist()
+        prompt_tokens = [len(x) for x in ids]
         completion_tokens = _count_until_stop(new_tokens, self.tokenizer)
         return [Generation(t, p, c, seconds) for t, p, c in zip(texts, prompt_tokens, completion_tokens)]
+
+    def _prefix_cache(self, prefix: torch.Tensor, rows: int) -> Any:
+        """The key/value cache of the prompt prefix every row shares (system prompt and schema), computed once
+        and repeated for each row, so prefill runs only on what differs (the question)."""
+        cache = self.model(input_ids=prefix, use_cache=True)[self._cache_name]
+        cache.batch_repeat_interleave(rows)
+        return cache
+
+    @property
+    def _cache_name(self) -> str:
+        """transformers 5.2x renamed the key/value cache argument `past_key_values` to `cache`."""
+        model = self.model.get_base_model() if hasattr(self.model, "get_base_model") else self.model
+        return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
     @contextmanager
     def _generating(self):
@@ -143,6 +161,51 @@ class HFBackend(Backend):
             return self.model.disable_adapter()
         self.model.set_adapter(adapter)
         return nullcontext()
+
+
+def _batch_order(members: list[int], ids: Sequence[Sequence[int]], batch_size: int) -> list[int]:
+    """The order to batch requests in: longest first (similar lengths share a batch, an out-of-memory shows up
+    early) or sorted by their tokens (prompts sharing a schema share a batch and its prefix cache), whichever
+    leaves fewer prompt tokens to compute."""
+    by_length = sorted(members, key=lambda i: -len(ids[i]))
+    by_prefix = sorted(members, key=lambda i: ids[i])
+    return min(by_length, by_prefix, key=lambda order: _prefill_tokens(order, ids, batch_size))
+
+
+def _prefill_tokens(order: list[int], ids: Sequence[Sequence[int]], batch_size: int) -> int:
+    """Prompt tokens the batches compute, padding included, counting a shared prefix once per batch."""
+    total = 0
+    for start in range(0, len(order), batch_size):
+        batch = [ids[i] for i in order[start : start + batch_size]]
+        shared = _shared_prefix(batch)
+        total += shared + len(batch) * (max(len(x) for x in batch) - shared)
+    return total
+
+
+def _shared_prefix(ids: Sequence[Sequence[int]]) -> int:
+    """Tokens every prompt of a batch starts with, leaving each at least one of its own (the first decoding step
+    needs an input); 0 below MIN_SHARED_PREFIX, where a separate prefix pass would cost more than it saves."""
+    if len(ids) < 2:
+        return 0
+    n = 0
+    for n, column in enumerate(zip(*ids)):
+        if len(set(column)) > 1:
+            break
+    n = min(n, min(len(x) for x in ids) - 1)
+    return n if n >= MIN_SHARED_PREFIX else 0
+
+
+def _pad_after_prefix(ids: Sequence[Sequence[int]], shared: int, pad_id: int, device: str) -> dict[str, torch.Tensor]:
+    """Rows laid out as [shared prefix][padding][own tokens]: the padding sits where the prefix cache ends, so
+    masked positions give every row the positions it would have unpadded (generate numbers them from the mask).
+    With no shared prefix this is ordinary left padding."""
+    width = max(len(x) for x in ids) - shared
+    rows, mask = [], []
+    for x in ids:
+        gap = width - (len(x) - shared)
+        rows.append([*x[:shared], *[pad_id] * gap, *x[shared:]])
+        mask.append([1] * shared + [0] * gap + [1] * (len(x) - shared))
+    return {"input_ids": torch.tensor(rows, device=device), "attention_mask": torch.tensor(mask, device=device)}
 
 
 def precision_name(dtype: torch.dtype) -> str:
