@@ -26,9 +26,9 @@ def test_a_shared_prefix_generates_what_each_prompt_generates_alone(tiny_model_d
 
     batched = HFBackend(resolve_model(str(tiny_model_dir)), precision="fp32", batch_size=4)
     prefixes = []
-    compute = batched._prefix_cache
-    monkeypatch.setattr(batched, "_prefix_cache", lambda prefix, rows: prefixes.append(prefix.shape[1]) or
-                        compute(prefix, rows))
+    compute = batched._cache
+    monkeypatch.setattr(batched, "_cache", lambda prefix, rows, width: prefixes.append(prefix.shape[1]) or
+                        compute(prefix, rows, width))
     got = dict(batched.generate(requests(), sampling))
     assert len(prefixes) == 1 and prefixes[0] >= hf.MIN_SHARED_PREFIX  # the schema was computed once
     assert [got[i].text for i in range(4)] == [expected[i].text for i in range(4)]
