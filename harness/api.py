@@ -34,23 +34,17 @@ def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[s
     same inputs generates nothing. `same_as_base_threshold`: flag an adapter whose outputs equal the base's
     on at least this fraction (default 0.95).
     """
+    from harness.backends import backend_class
     from harness.evaluate import GenerationSpec, run
+    from harness.options import make_options
     from harness.paths import cache_dir
     from harness.runs.cache import GenerationCache
-
-    from harness.backends import backend_class
-    from harness.options import check_options
 
     options = dict(options or {})
     trust_options = _trust_options(options, same_as_base_threshold)
     bench = _benchmark(benchmark, data, split, options)
-    sampling, backend_options = _split_generation(generation or {})
-    check_options(backend_class(backend), backend_options, f"generation: backend {backend!r}",
-                  internal=("model", "adapters", "runtime"))
-    if backend != "api" and "precision" in backend_options:  # the resolved precision is what the cache key needs
-        from harness.backends.precision import resolve_precision
-
-        backend_options["precision"] = resolve_precision(backend_options["precision"])
+    sampling, given = _split_generation(generation or {})
+    backend_options = make_options(backend_class(backend).Options, given, f"generation: backend {backend!r}")
     model_ref, adapter_refs = _references(backend, model, adapters, tokenizer, backend_options)
     spec = GenerationSpec(model=model_ref, adapters=adapter_refs, sampling=sampling, backend=backend,
                           backend_options=backend_options)
@@ -133,7 +127,7 @@ def _split_generation(generation: Mapping[str, Any]) -> tuple[Any, dict[str, Any
 
 
 def _references(backend: str, model: Any, adapters: Sequence[str | Path], tokenizer: Any,
-                options: Mapping[str, Any]) -> tuple[ModelRef, list[AdapterRef]]:
+                options: Any) -> tuple[ModelRef, list[AdapterRef]]:
     from harness.backends import backend_class
     from harness.models import expand_adapters, from_loaded
 

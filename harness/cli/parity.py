@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.backends.precision import PRECISIONS, resolve_precision
 from harness.benchmarks import BENCHMARKS
+from harness.cli.common import add_backend_arguments, backend_options_given
 from harness.errors import ConfigError
 from harness.types import Scored
 
@@ -60,8 +60,6 @@ def _diverges_at(a: str, b: str) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from harness.backends import api, vllm
-
     p = sub.add_parser("parity", help="compare greedy outputs of two backends (default hf vs vllm) on one benchmark")
     p.add_argument("--benchmark", default="spider", choices=sorted(BENCHMARKS))
     p.add_argument("--data", help="benchmark data (default: the small benchmark the project ships)")
@@ -72,19 +70,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="LoRA adapter folder; NAME is also its served name for the api backend (repeatable)")
     p.add_argument("--backends", default="hf,vllm", help="two of hf, vllm, api, comma-separated (default hf,vllm)")
     p.add_argument("--api-model", help="served name of the base model for the api backend (default: --model)")
-    p.add_argument("--precision", default="auto", choices=PRECISIONS,
-                   help="hf and vllm; auto = bf16 on a GPU or a CPU with AVX-512 BF16/AMX, else fp32 (default: auto)")
-    p.add_argument("--batch-size", type=int, default=8, help="hf backend batch size (default 8)")
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--chat-template-kwargs", type=json.loads, default={})
     p.add_argument("--show", type=int, default=5, help="differences listed per variant (default 5)")
     p.add_argument("--out", help="write the full report (every difference) as JSON here")
     p.add_argument("--merged", metavar="MERGED_DIR",
                    help="instead of two backends: compare this merged model with --model (default: the adapter's "
                         "base) + the one --adapter, greedy outputs and largest logit difference")
-    api.add_arguments(p)
-    vllm.add_arguments(p)
+    add_backend_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -102,14 +95,15 @@ def main(args: argparse.Namespace) -> int:
     backends = [b.strip() for b in args.backends.split(",")]
     if len(backends) != 2 or len(set(backends)) != 2 or not set(backends) <= set(BACKEND_CHOICES):
         raise ConfigError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKEND_CHOICES)}")
+    backend_options = backend_options_given(args, backends)
     options: dict[str, Any] = {"data": args.data, **({"split": args.split} if args.split else {})}
     benchmark = get_benchmark(args.benchmark, **options)
     examples = benchmark.examples()[: args.n]
     sampling = Sampling(max_new_tokens=args.max_new_tokens, seed=args.seed)
     outputs: dict[str, dict[str, list[str]]] = {}
     for name in backends:
-        spec = GenerationSpec(*_model_and_adapters(name, args), sampling=sampling, backend=name,
-                              backend_options=_backend_options(name, args))
+        spec = GenerationSpec(*_model_and_adapters(name, args, backend_options[name]), sampling=sampling,
+                              backend=name, backend_options=backend_options[name])
         with tempfile.TemporaryDirectory() as tmp, GenerationCache(Path(tmp) / "parity.sqlite") as cache:
             generations = generate(benchmark, examples, spec, cache)
         outputs[name] = {variant: [g.text for g in gens] for variant, gens in generations.items()}
@@ -143,13 +137,13 @@ def _merged_main(args: argparse.Namespace) -> int:
     return 0 if result.identical == result.n else 1
 
 
-def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, list[Any]]:
+def _model_and_adapters(backend: str, args: argparse.Namespace, options: dict[str, Any]) -> tuple[Any, list[Any]]:
     from harness.backends import api
     from harness.models import resolve_adapter, resolve_model
 
     specs = [_split_adapter(a) for a in args.adapter]
     if backend == "api":
-        model = api.api_model_ref(args.api_model or args.model or "", args.base_url or "")
+        model = api.api_model_ref(args.api_model or args.model or "", options.get("base_url") or "")
         local = [resolve_adapter(folder, name=name) for name, folder in specs]
         return model, [api.api_adapter_ref(f"{a.name}={folder}") for a, (_, folder) in zip(local, specs)]
     return resolve_model(args.model), [resolve_adapter(folder, name=name) for name, folder in specs]
@@ -158,17 +152,6 @@ def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, li
 def _split_adapter(spec: str) -> tuple[str | None, str]:
     name, sep, folder = spec.partition("=")
     return (name.strip() or None, folder) if sep else (None, spec)
-
-
-def _backend_options(backend: str, args: argparse.Namespace) -> dict[str, Any]:
-    from harness.backends import api, vllm
-
-    if backend == "api":
-        return api.backend_options(args)
-    args.precision = resolve_precision(args.precision)
-    if backend == "vllm":
-        return vllm.backend_options(args)
-    return {"precision": args.precision, "batch_size": args.batch_size, "chat_template_kwargs": args.chat_template_kwargs}
 
 
 def _release_gpu_memory() -> None:
