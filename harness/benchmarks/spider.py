@@ -27,8 +27,10 @@ _BACKQUOTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
 @dataclasses.dataclass(frozen=True)
 class SpiderConfig:
-    exclude_dbs: Sequence[str] = option((), help="databases whose questions are left out (held-out evaluation)")
-    include_dbs: Sequence[str] = option((), help="only these databases' questions (empty: all)")
+    exclude_dbs: str | Sequence[str] = option((), help="databases whose questions are left out (held-out "
+                                                       "evaluation): one name or a list")
+    include_dbs: str | Sequence[str] = option((), help="only these databases' questions (empty: all): one name or a "
+                                                       "list")
     timeout_s: float = option(30.0, help="seconds per query; a timeout is wrong")
     workers: int | None = option(None, help="processes executing SQL (default: chosen from the number of queries)")
     sql_only: bool = option(False, help="outputs are SQL already (official prediction files), run exactly as given "
