@@ -61,8 +61,9 @@ class GenerationSpec:
     def cache_settings(self) -> dict[str, Any]:
         """The backend and those of its options that can change the generated text (all but fields marked
         `cache_key=False`)."""
-        return {"name": self.backend, **{f.name: getattr(self.backend_options, f.name)
-                                         for f in dataclasses.fields(self.backend_options) if f.metadata.get("cache_key", True)}}
+        options = self.backend_options
+        return {"name": self.backend, **{f.name: getattr(options, f.name) for f in dataclasses.fields(options)
+                                         if f.metadata.get("cache_key", True)}}
 
 
 def progress_bar() -> Progress:

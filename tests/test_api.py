@@ -205,7 +205,8 @@ def test_compare_and_report_build_no_benchmark_for_a_custom_split_or_sql2text(tm
     (folder / "holdout.jsonl").write_text("".join(json.dumps({"text": f"{g['name']}, {g['email']}: "
                                                                      f"{g['question']}", "fields": g}) + "\n"
                                                   for g in gold))
-    ext_a = harness.score("extraction", [json.dumps(g) for g in gold], data=folder, split="holdout", out=tmp_path / "ea")
+    ext_a = harness.score("extraction", [json.dumps(g) for g in gold], data=folder, split="holdout",
+                          out=tmp_path / "ea")
     ext_b = harness.score("extraction", [json.dumps({**g, "email": None}) for g in gold], data=folder,
                           split="holdout", out=tmp_path / "eb")
     questions = [e.target[0] for e in Sql2TextBenchmark(tiny_spider).examples()]

@@ -73,7 +73,8 @@ def test_run_help_after_the_benchmark_lists_its_options_with_defaults(capsys):
         main(["run", "bird", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert done.value.code == 0
-    assert "hf backend (--backend hf)" in out and "--batch-size BATCH_SIZE prompts per generate call (default: 8)" in out
+    assert "hf backend (--backend hf)" in out
+    assert "--batch-size BATCH_SIZE prompts per generate call (default: 8)" in out
     assert "api backend (--backend api)" in out and "--concurrency CONCURRENCY requests in flight (default: 8)" in out
     assert "--precision {auto,bf16,fp16,fp32}" in out and "(hf, vllm; default: auto)" in out
     assert "bird options (-O KEY=VALUE, values in YAML):" in out
