@@ -74,6 +74,9 @@ for entry in trainer.state.log_history:
 # ## Evaluate the trained model object next to its base
 # `trainer.model` is a PeftModel: the base model and its adapter ("default") are both scored, in memory.
 # They are identified by a hash of their weights, so running this cell again is served from the cache.
+# (Trained from a recipe instead, `adapter = harness.train("adapters/recipes/demo-spider-smollm2.yaml")` returns
+# an `harness.Adapter`, its folder and training manifest, which goes as it is into
+# `harness.evaluate("spider", adapters=[adapter])`.)
 
 # %%
 run = harness.evaluate("spider", trainer.model, tokenizer=tokenizer, data=DATA, limit=LIMIT, out=OUT / "runs",

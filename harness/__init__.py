@@ -17,6 +17,7 @@ from typing import Any
 _EXPORTS = {
     **dict.fromkeys(("evaluate", "score", "train", "merge", "compare", "gate", "gate_file", "report"), "harness.api"),
     "Run": "harness.runs.records", "Variant": "harness.runs.records", "Record": "harness.types",
+    "Adapter": "harness.models",
     "EvalCallback": "harness.train.callback",
     **dict.fromkeys(("HarnessError", "DataError", "ConfigError", "ModelError"), "harness.errors"),
 }

@@ -1,6 +1,7 @@
 """The Python API: what the CLI, the pytest plugin and notebooks call. Each function returns a typed result."""
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -11,14 +12,13 @@ from harness.errors import ConfigError
 if TYPE_CHECKING:
     from harness.benchmarks.base import Benchmark
     from harness.gate import Gate, GateResult
-    from harness.models import AdapterRef, ModelRef
+    from harness.models import Adapter, AdapterRef, ModelRef
     from harness.report.compare import Comparison
     from harness.runs.records import Run, Variant
-    from harness.train.sft import TrainResult
     from harness.trust.runs import TrustOptions
 
 
-def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[str | Path] = (), *,
+def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[str | Path | Adapter] = (), *,
              tokenizer: Any = None, data: str | Path | None = None, split: str | None = None,
              limit: int | None = None, backend: str = "hf", options: Mapping[str, Any] | None = None,
              generation: Mapping[str, Any] | None = None, out: str | Path | None = None,
@@ -27,30 +27,25 @@ def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[s
 
     `benchmark`: a registered name or a Benchmark. `model`: a hub id, a local folder, a `.gguf` file, None for
     the embedded default, or an in-memory transformers model or PeftModel (with `tokenizer`; a PeftModel
-    evaluates its base and each of its adapters). `adapters`: folders, or a glob of checkpoint folders.
+    evaluates its base and each of its adapters). `adapters`: folders (or what `train` returned), or a glob of
+    checkpoint folders.
     `options`: the benchmark's options (as `-O`, plus `exclude_ambiguous`). `generation`: sampling
     (max_new_tokens, temperature, top_p, seed) and backend options (precision, batch_size, base_url, ...).
     `out`: the run directory (default runs/<benchmark>-<time>). Generations are cached: a second call with the
     same inputs generates nothing. `same_as_base_threshold`: flag an adapter whose outputs equal the base's
     on at least this fraction (default 0.95).
     """
+    from harness.backends import backend_class
     from harness.evaluate import GenerationSpec, run
+    from harness.options import make_options
     from harness.paths import cache_dir
     from harness.runs.cache import GenerationCache
-
-    from harness.backends import backend_class
-    from harness.options import check_options
 
     options = dict(options or {})
     trust_options = _trust_options(options, same_as_base_threshold)
     bench = _benchmark(benchmark, data, split, options)
-    sampling, backend_options = _split_generation(generation or {})
-    check_options(backend_class(backend), backend_options, f"generation: backend {backend!r}",
-                  internal=("model", "adapters", "runtime"))
-    if backend != "api" and "precision" in backend_options:  # the resolved precision is what the cache key needs
-        from harness.backends.precision import resolve_precision
-
-        backend_options["precision"] = resolve_precision(backend_options["precision"])
+    sampling, given = _split_generation(generation or {})
+    backend_options = make_options(backend_class(backend).Options, given, f"generation: backend {backend!r}")
     model_ref, adapter_refs = _references(backend, model, adapters, tokenizer, backend_options)
     spec = GenerationSpec(model=model_ref, adapters=adapter_refs, sampling=sampling, backend=backend,
                           backend_options=backend_options)
@@ -132,8 +127,8 @@ def _split_generation(generation: Mapping[str, Any]) -> tuple[Any, dict[str, Any
     return sampling, {k: v for k, v in generation.items() if k not in names}
 
 
-def _references(backend: str, model: Any, adapters: Sequence[str | Path], tokenizer: Any,
-                options: Mapping[str, Any]) -> tuple[ModelRef, list[AdapterRef]]:
+def _references(backend: str, model: Any, adapters: Sequence[str | Path | Adapter], tokenizer: Any,
+                options: Any) -> tuple[ModelRef, list[AdapterRef]]:
     from harness.backends import backend_class
     from harness.models import expand_adapters, from_loaded
 
@@ -145,7 +140,7 @@ def _references(backend: str, model: Any, adapters: Sequence[str | Path], tokeni
     if tokenizer is not None:
         raise ConfigError("tokenizer= goes with an in-memory model; a named model brings its own")
     return backend_class(backend).references(str(model) if model is not None else None,
-                                             expand_adapters([str(a) for a in adapters]), options)
+                                             expand_adapters([os.fspath(a) for a in adapters]), options)
 
 
 def _limit(limit: int | None) -> int | None:
@@ -158,17 +153,18 @@ def _out(out: str | Path | None, benchmark: Benchmark) -> Path:
     return Path(out) if out is not None else Path(f"runs/{benchmark.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
 
 
-def train(recipe: str | Path, overrides: Sequence[str] = (), *, resume: bool = False) -> TrainResult:
-    """Train a LoRA adapter from a recipe file (`overrides`: "key=value" strings, as `--set`)."""
+def train(recipe: str | Path, overrides: Sequence[str] | None = None, *, resume: bool = False) -> Adapter:
+    """Train a LoRA adapter from a recipe file (`overrides`: "key=value" strings, as `--set`); the Adapter is
+    its folder and training manifest, and goes to `evaluate(adapters=[...])` as it is."""
     from harness.train.recipe import load_recipe
 
-    checked = load_recipe(recipe, list(overrides))  # before importing torch/trl: a typo fails in well under 1 s
+    checked = load_recipe(recipe, list(overrides or ()))  # before importing torch/trl: a typo fails in well under 1 s
     from harness.train.sft import train as train_recipe
 
     return train_recipe(checked, resume=resume)
 
 
-def merge(adapter: str | Path, out: str | Path, *, model: str | None = None) -> Path:
+def merge(adapter: str | Path | Adapter, out: str | Path, *, model: str | None = None) -> Path:
     """Fold a LoRA adapter into its base model (default: the adapter's base_model_name_or_path)."""
     from harness.merge import merge_adapter
 

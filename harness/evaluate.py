@@ -1,20 +1,23 @@
 """The one path data takes: examples -> prompts -> generations (cached) -> scores -> run records."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from harness.backends import Backend, get_backend
+from harness.backends import Backend, backend_class, get_backend
 from harness.benchmarks.base import Benchmark
 from harness.errors import ConfigError, DataError
 from harness.models import AdapterRef, ModelRef
+from harness.options import as_kwargs, make_options
 from harness.progress import LoopProgress
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import build_manifest
@@ -25,21 +28,29 @@ from harness.types import Example, Generation, GenerationRequest, Record, Sampli
 log = logging.getLogger(__name__)
 
 BASE = "base"
-# Backend options that change speed but not text; everything else is part of the generation cache key.
-NOT_IN_CACHE_KEY = frozenset({"batch_size", "device", "concurrency", "timeout_s", "max_retries", "api_key_env",
-                              "chunk_size", "check_models"})
 
 
 @dataclass
 class GenerationSpec:
-    """Everything that determines generations except the prompts."""
+    """Everything that determines generations except the prompts.
+
+    `backend_options`: the backend's Options, or a mapping of them (checked; defaults for the rest); either way
+    it holds the resolved Options after construction ("auto" decided), which the cache key and manifest record.
+    """
 
     model: ModelRef
     adapters: Sequence[AdapterRef] = ()
     sampling: Sampling = field(default_factory=Sampling)
     backend: str = "hf"
-    backend_options: dict[str, Any] = field(default_factory=dict)
+    backend_options: Any = field(default_factory=dict)
     base_name: str = BASE  # the model's own variant (EvalCallback names it by training step)
+
+    def __post_init__(self) -> None:
+        cls = backend_class(self.backend)
+        options = self.backend_options
+        if isinstance(options, Mapping):
+            options = make_options(cls.Options, options, f"generation: backend {self.backend!r}")
+        self.backend_options = cls.resolve_options(options, self.model)
 
     def variants(self) -> list[tuple[str, AdapterRef | None]]:
         names = [a.name for a in self.adapters]
@@ -48,7 +59,11 @@ class GenerationSpec:
         return [(self.base_name, None), *((a.name, a) for a in self.adapters)]
 
     def cache_settings(self) -> dict[str, Any]:
-        return {"name": self.backend, **{k: v for k, v in self.backend_options.items() if k not in NOT_IN_CACHE_KEY}}
+        """The backend and those of its options that can change the generated text (all but fields marked
+        `cache_key=False`)."""
+        options = self.backend_options
+        return {"name": self.backend, **{f.name: getattr(options, f.name) for f in dataclasses.fields(options)
+                                         if f.metadata.get("cache_key", True)}}
 
 
 def progress_bar() -> Progress:
@@ -71,8 +86,8 @@ def generate(benchmark: Benchmark, examples: Sequence[Example], spec: Generation
     missing = [i for i, k in enumerate(keys) if k not in found]
     log.debug("%d of %d generations cached in %s", len(keys) - len(missing), len(keys), cache.path)
     if missing:
-        factory = backend_factory or (lambda: get_backend(spec.backend, model=spec.model, adapters=spec.adapters,
-                                                          **spec.backend_options))
+        factory = backend_factory or (lambda: get_backend(spec.backend, spec.model, spec.adapters,
+                                                          spec.backend_options))
         backend = factory()
         pending: list[tuple[str, Generation]] = []
         try:
@@ -100,7 +115,7 @@ def generate(benchmark: Benchmark, examples: Sequence[Example], spec: Generation
 
 
 def _flush_size(spec: GenerationSpec) -> int:
-    return int(spec.backend_options.get("batch_size", 8))
+    return int(getattr(spec.backend_options, "batch_size", 8))
 
 
 def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str]) -> list[Record]:
@@ -143,7 +158,7 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
     generations = generate(benchmark, examples, spec, cache, backend_factory=backend_factory)
     # What every variant shares, computed once: hashing the data and asking git are I/O.
     shared = build_manifest(benchmark, limit=limit, model=spec.model.identity, sampling=spec.sampling.as_dict(),
-                            generation={"backend": spec.backend, **spec.backend_options})
+                            generation={"backend": spec.backend, **as_kwargs(spec.backend_options)})
     audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
     base_outputs = [g.text for g in generations[spec.base_name]]
     variants = {}

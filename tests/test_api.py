@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +81,8 @@ def test_evaluate_runs_base_and_a_second_call_comes_from_the_cache(tiny_spider, 
     assert list(first.variants) == ["base"] and first.path == tmp_path / "a"
     assert first["base"].path == tmp_path / "a" / "base" and len(first["base"].records) == 2
     assert first["base"].manifest["sampling"]["max_new_tokens"] == 4
-    assert first["base"].manifest["generation"] == {"backend": "hf", "precision": "fp32", "batch_size": 2}
+    assert first["base"].manifest["generation"] == {"backend": "hf", "precision": "fp32", "batch_size": 2,
+                                                    "device": None, "chat_template_kwargs": {}}
 
     def no_backend(*args, **kwargs):
         raise AssertionError("everything is cached: no backend may be built")
@@ -187,3 +189,42 @@ def test_compare_recomputes_metrics_without_the_data(tmp_path, monkeypatch):
     assert comparison.metrics["micro_f1"].value_a == first["predictions"].metrics["micro_f1"].value == 1.0
     assert comparison.metrics["micro_f1"].value_b == second["predictions"].metrics["micro_f1"].value == 0.0
     assert comparison.metrics["exact_people"].mcnemar.p_value == pytest.approx(1 / 32)
+
+
+def test_compare_and_report_build_no_benchmark_for_a_custom_split_or_sql2text(tmp_path, tiny_spider, monkeypatch):
+    """Aggregation is a pure function of the records and the recorded configuration: comparing and reporting an
+    extraction run on a custom split (its data gone) and sql2text runs constructs no benchmark at all (so the
+    mini Spider sql2text defaults to is never built)."""
+    from harness.benchmarks.extraction import ExtractionBenchmark
+    from harness.benchmarks.sql2text import Sql2TextBenchmark
+
+    folder = tmp_path / "complaints"
+    folder.mkdir()
+    gold = [{"name": n, "address": None, "email": f"{n.lower()}@example.com", "question": "Why is it late?"}
+            for n in ("Ann", "Bo", "Cy", "Di")]
+    (folder / "holdout.jsonl").write_text("".join(json.dumps({"text": f"{g['name']}, {g['email']}: "
+                                                                     f"{g['question']}", "fields": g}) + "\n"
+                                                  for g in gold))
+    ext_a = harness.score("extraction", [json.dumps(g) for g in gold], data=folder, split="holdout",
+                          out=tmp_path / "ea")
+    ext_b = harness.score("extraction", [json.dumps({**g, "email": None}) for g in gold], data=folder,
+                          split="holdout", out=tmp_path / "eb")
+    questions = [e.target[0] for e in Sql2TextBenchmark(tiny_spider).examples()]
+    s2t_a = harness.score("sql2text", questions, data=tiny_spider, out=tmp_path / "sa")
+    s2t_b = harness.score("sql2text", ["How many rows are there?"] * len(questions), data=tiny_spider,
+                          out=tmp_path / "sb")
+
+    shutil.rmtree(folder)
+    built = lambda *a, **k: pytest.fail("a benchmark was constructed")  # noqa: E731
+    monkeypatch.setattr(ExtractionBenchmark, "__init__", built)
+    monkeypatch.setattr(Sql2TextBenchmark, "__init__", built)
+    monkeypatch.setattr("harness.benchmarks.mini_spider.ensure_built", built)
+    extraction = harness.compare(tmp_path / "ea", tmp_path / "eb")
+    assert extraction.metrics["exact_email"].value_a == ext_a["predictions"].metrics["exact_email"].value == 1.0
+    assert extraction.metrics["micro_f1"].value_b == ext_b["predictions"].metrics["micro_f1"].value < 1.0
+    sql2text = harness.compare(tmp_path / "sa", tmp_path / "sb")
+    assert sql2text.metrics["bleu"].value_a == pytest.approx(s2t_a["predictions"].metrics["bleu"].value)
+    assert sql2text.metrics["bleu"].value_b == pytest.approx(s2t_b["predictions"].metrics["bleu"].value)
+    assert sql2text.metrics["bleu"].delta.ci_high < 0
+    markdown, _ = harness.report([tmp_path / d for d in ("ea", "eb", "sa", "sb")], tmp_path / "report")
+    assert "## extraction" in markdown.read_text() and "## sql2text" in markdown.read_text()

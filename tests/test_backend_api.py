@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from openai_server import OpenAIServer, build_tiny_adapter
 
-from harness.backends.api import (APIBackend, APIError, add_arguments, api_adapter_ref, api_model_ref,
-                                  backend_options, normalize_base_url)
+from harness.backends.api import APIBackend, APIError, api_adapter_ref, api_model_ref, normalize_base_url
 from harness.backends.hf import HFBackend
+from harness.cli.common import add_backend_arguments, backend_options_given
 from harness.benchmarks.spider import SpiderBenchmark
 from harness.errors import ModelError
 from harness.evaluate import GenerationSpec, generate, run
 from harness.models import resolve_adapter, resolve_model
+from harness.options import as_kwargs
 from harness.runs.cache import GenerationCache
 from harness.types import GenerationRequest, Sampling
 
@@ -94,7 +95,7 @@ def test_gives_up_after_max_retries_with_a_clear_error(tiny_model_dir):
 def test_client_errors_are_not_retried_and_name_the_model(tiny_model_dir):
     with OpenAIServer(tiny_model_dir) as server:
         with pytest.raises(APIError, match=r"model 'nope'.*HTTP 404 after 1 attempt.*GET /v1/models"):
-            _collect(_backend(server, ("nope",), check_models=False), _requests(1, adapter="nope"))
+            _collect(_backend(server, ("nope",), skip_model_check=True), _requests(1, adapter="nope"))
         assert len(server.received) == 1
 
 
@@ -118,11 +119,13 @@ def test_servers_without_a_model_list_need_the_override(tiny_model_dir):
                                              r"server has no /v1/models, pass --skip-model-check"):
             _collect(_backend(server), _requests(1))
         assert server.received == []
-        assert len(_collect(_backend(server, check_models=False), _requests(2))) == 2
+        assert len(_collect(_backend(server, skip_model_check=True), _requests(2))) == 2
     parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    assert backend_options(parser.parse_args(["--base-url", server.url]))["check_models"] is True
-    assert backend_options(parser.parse_args(["--base-url", server.url, "--skip-model-check"]))["check_models"] is False
+    add_backend_arguments(parser)
+    assert backend_options_given(parser.parse_args(["--base-url", server.url]), ["api"]) == {
+        "api": {"base_url": server.url}}
+    given = backend_options_given(parser.parse_args(["--base-url", server.url, "--skip-model-check"]), ["api"])
+    assert APIBackend(api_model_ref("tiny", server.url), **given["api"]).check_models is False
 
 
 def test_a_reply_naming_another_model_is_logged_once(tiny_model_dir, caplog):
@@ -204,7 +207,7 @@ def test_after_a_server_dies_the_rerun_sends_only_the_unfinished_prompts(tiny_sp
                     proc.wait(timeout=10)
 
     def factory() -> APIBackend:
-        return SigtermAfterTwo(spec.model, **spec.backend_options)
+        return SigtermAfterTwo(spec.model, **as_kwargs(spec.backend_options))
 
     try:
         with GenerationCache(tmp_path / "cache.sqlite") as cache:
@@ -229,16 +232,16 @@ def test_key_is_sent_but_never_written_and_responses_are_cached(tiny_model_dir, 
     secret = "sk-test-do-not-record-0123456789"
     monkeypatch.setenv("HARNESS_TEST_API_KEY", secret)
     parser = argparse.ArgumentParser()
-    add_arguments(parser)
+    add_backend_arguments(parser)
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
     with OpenAIServer(tiny_model_dir) as server:
         args = parser.parse_args(["--base-url", server.url, "--api-key-env", "HARNESS_TEST_API_KEY",
                                   "--concurrency", "2"])
         spec = GenerationSpec(model=api_model_ref("tiny", server.url), sampling=SAMPLING, backend="api",
-                              backend_options=backend_options(args))
+                              backend_options=backend_options_given(args, ["api"])["api"])
 
         def factory() -> APIBackend:
-            return APIBackend(spec.model, spec.adapters, **spec.backend_options)
+            return APIBackend(spec.model, spec.adapters, **as_kwargs(spec.backend_options))
 
         with GenerationCache(tmp_path / "cache.sqlite") as cache:
             summary = run(bench, spec, tmp_path / "out", cache, backend_factory=factory)["base"].summary

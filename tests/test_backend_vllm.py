@@ -100,11 +100,11 @@ def test_without_vllm_the_error_says_how_to_install_it(tiny_model_dir, monkeypat
 
 def test_one_engine_with_lora_sized_for_the_adapters(tiny_model_dir, tmp_path):
     adapters = [_adapter(tmp_path, "a", r=8), _adapter(tmp_path, "b", r=12)]
-    VLLMBackend(resolve_model(str(tiny_model_dir)), adapters, precision="fp16", tensor_parallel_size=2, seed=3,
+    VLLMBackend(resolve_model(str(tiny_model_dir)), adapters, precision="fp16", tensor_parallel_size=2,
                 engine_args={"gpu_memory_utilization": 0.5, "max_model_len": 2048}, runtime=RUNTIME)
     [engine] = BUILT
     assert engine.model == str(tiny_model_dir.resolve())
-    assert engine.kwargs == {"tokenizer": str(tiny_model_dir.resolve()), "dtype": "float16", "seed": 3,
+    assert engine.kwargs == {"tokenizer": str(tiny_model_dir.resolve()), "dtype": "float16",
                              "tensor_parallel_size": 2, "enable_lora": True, "max_loras": 2, "max_lora_rank": 16,
                              "gpu_memory_utilization": 0.5, "max_model_len": 2048}
 

@@ -11,6 +11,7 @@ from openai_server import OpenAIServer, build_tiny_adapter
 from harness.backends import BACKENDS
 from harness.benchmarks.spider import SpiderBenchmark
 from harness.cli import parity
+from harness.trust.parity import compare_variant
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,7 @@ def test_compare_counts_identical_text_and_same_verdict_separately(tiny_spider):
     examples = bench.examples()[:3]
     gold = [e.target for e in examples]
     other = [gold[0], gold[1].lower(), "SELECT nonsense FROM nowhere"]  # same text, same result, an error
-    result = parity.compare_variant(bench, examples, "base", gold, other)
+    result = compare_variant(bench, examples, "base", gold, other)
     assert (result.n, result.exact, result.same_outcome) == (3, 1, 2)
     assert [d.index for d in result.differences] == [1, 2]
     assert result.differences[1].outcomes[0] == "correct" and result.differences[1].outcomes[1] != "correct"

@@ -15,10 +15,18 @@ from harness.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 
 PLUGIN = '''
+from dataclasses import dataclass
+
 from harness.backends.base import Backend
 from harness.benchmarks.base import Benchmark
 from harness.models import ModelRef
+from harness.options import make_options, option
 from harness.types import Example, Generation, Scored
+
+
+@dataclass(frozen=True)
+class EchoConfig:
+    shout: bool = option(False, help="the answer is upper-cased")
 
 
 class EchoBenchmark(Benchmark):
@@ -28,9 +36,10 @@ class EchoBenchmark(Benchmark):
     metric_names = ("exact",)
     system_prompt = "Repeat the word."
     user_template = "{word}"
+    Config = EchoConfig
 
-    def __init__(self, data=None, split="test", *, shout: bool = False):
-        self.shout = shout
+    def __init__(self, data=None, split="test", **options):
+        self.shout = make_options(EchoConfig, options, "benchmark 'echo'").shout
 
     def examples(self):
         return [Example(i, {"word": w}, w.upper() if self.shout else w) for i, w in enumerate(["ant", "bee", "cat"])]
@@ -49,21 +58,28 @@ class EchoBenchmark(Benchmark):
         return {"words": 3}
 
 
+@dataclass(frozen=True)
+class ParrotOptions:
+    squawks: int = option(1, help="times each answer is repeated")
+    perch: str = option("left", cache_key=False, help="where the parrot sits (does not change what it says)")
+
+
 class ParrotBackend(Backend):
-    """Answers every prompt with its last message: no model to resolve or load."""
+    """Answers every prompt with its last message (`squawks` times): no model to resolve or load."""
 
     name = "parrot"
+    Options = ParrotOptions
 
     @classmethod
     def references(cls, model, adapters, options):
         return ModelRef("parrot", "parrot", {"name": "parrot"}), []
 
     def __init__(self, model, adapters=(), **options):
-        pass
+        self.squawks = make_options(ParrotOptions, options, "backend 'parrot'").squawks
 
     def generate(self, requests, sampling):
         for i, request in enumerate(requests):
-            yield i, Generation(request.messages[-1]["content"])
+            yield i, Generation(" ".join([request.messages[-1]["content"]] * self.squawks))
 '''
 
 ENTRY_POINTS = """[harness.benchmarks]
@@ -99,6 +115,21 @@ def test_a_plugin_benchmark_and_backend_run_through_the_cli(plugin_env, tmp_path
     assert summary["benchmark"] == "echo" and summary["metrics"]["exact"]["value"] == 1.0
     assert summary["manifest"]["model"] == {"name": "parrot"}
 
+    # Its options are flags of `harness run`, in their own group, with types and defaults; -O options are listed
+    done = harness_cli(plugin_env, "run", "echo", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "parrot backend (--backend parrot)" in done.stdout and "--squawks SQUAWKS" in done.stdout
+    assert "times each answer is repeated (default: 1)" in " ".join(done.stdout.split())
+    assert "echo options (-O KEY=VALUE" in done.stdout and "shout: true or false, default false" in done.stdout
+    done = harness_cli(plugin_env, "run", "echo", "--backend", "parrot", "--squawks", "2", "--perch", "right",
+                       "--out", str(tmp_path / "twice"))
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "twice" / "base" / "summary.json").read_text())
+    assert summary["metrics"]["exact"]["value"] == 0.0  # "ant ant" is not "ant": the flag reached the backend
+    assert summary["manifest"]["generation"] == {"backend": "parrot", "squawks": 2, "perch": "right"}
+    done = harness_cli(plugin_env, "run", "echo", "--backend", "parrot", "--batch-size", "2")
+    assert done.returncode == 2 and "--batch-size is an option of --backend hf, not of --backend parrot" in done.stderr
+
     preds = tmp_path / "preds.txt"
     preds.write_text("ANT\nBEE\nbee\n")
     done = harness_cli(plugin_env, "score", "echo", "--predictions", str(preds), "-O", "shout=yes please",
@@ -115,7 +146,7 @@ def test_typed_options_fail_in_one_line_and_debug_shows_the_traceback(tiny_spide
     err = capsys.readouterr().err
     assert "benchmark 'spider' option timeout_s: expected a number, got 'abc' (str)" in err
     assert main([*common, "-O", "nope=1"]) == 2
-    assert "has no option nope; its options are: data, split, exclude_dbs" in capsys.readouterr().err
+    assert "has no option nope; its options are: exclude_dbs, include_dbs, timeout_s" in capsys.readouterr().err
     with pytest.raises(ConfigError, match="timeout_s"):
         main(["--debug", *common, "-O", "timeout_s=abc"])
     assert not (tmp_path / "r").exists()

@@ -34,7 +34,7 @@ def test_limit_must_be_a_positive_integer(value: str, capsys: pytest.CaptureFixt
 
 def test_every_option_default_shows_in_help() -> None:
     text = " ".join(build_parser()._subparsers._group_actions[0].choices["run"].format_help().split())
-    for shown in ("--precision {auto,bf16,fp16,fp32}", "(default: auto)", "(default: 8)", "(default: 256)",
+    for shown in ("--precision {auto,bf16,fp16,fp32}", "(hf, vllm; default: auto)", "(default: 8)", "(default: 256)",
                   "(default: 1.0)", "(default: 0)"):
         assert shown in text
 

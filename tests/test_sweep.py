@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from harness.cli import main
 from harness.errors import ModelError
 from harness.models import checkpoint_step, expand_adapters
@@ -28,10 +29,16 @@ def test_glob_expands_in_step_order_and_must_match(tmp_path: Path) -> None:
 
 
 def test_sweep_scores_every_checkpoint_and_report_draws_the_curve(tmp_path, tiny_model_dir, tiny_spider, monkeypatch):
-    from harness.train.sft import train
-
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
-    adapter = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=2")).adapter_dir
+    trained = harness.train(make_recipe(tmp_path, tiny_model_dir, tiny_spider).source, ["trainer.max_steps=2"])
+    assert isinstance(trained, harness.Adapter) and trained == harness.Adapter.load(tmp_path / "adapter")
+    assert trained.name == "adapter" and trained.manifest["steps"] == 2
+    # what train returns is what evaluate takes as an adapter
+    run = harness.evaluate("spider", str(tiny_model_dir), [trained], data=tiny_spider, split="dev", limit=1,
+                           generation={"max_new_tokens": 2, "precision": "fp32"}, out=tmp_path / "one")
+    assert list(run.variants) == ["base", "adapter"]
+    assert run["adapter"].manifest["adapter"]["r"] == trained.manifest["recipe"]["lora"]["r"] == 4
+    adapter = trained.path
     out = tmp_path / "runs"
     code = main(["run", "spider", "--data", str(tiny_spider), "--split", "dev", "--model", str(tiny_model_dir),
                  "--adapter", f"{adapter}/checkpoints/*", "--precision", "fp32", "--max-new-tokens", "4", "--limit", "3",

@@ -112,7 +112,7 @@ def test_train_save_load_merge_and_resume(tmp_path, tiny_model_dir, tiny_spider)
 
     recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider)
     result = train(recipe)
-    adapter_dir = result.adapter_dir
+    adapter_dir = result.path
     manifest = json.loads((adapter_dir / MANIFEST).read_text())
     assert manifest["steps"] == 2 and manifest["n_examples"] == 6 and manifest["n_tokens"] > 0
     assert [p["step"] for p in manifest["loss_curve"]] == [1, 2]
@@ -154,9 +154,9 @@ def test_recipe_eval_section_scores_while_training(tmp_path, tiny_model_dir, tin
     recipe = make_recipe(tmp_path, tiny_model_dir, tiny_spider,
                          f"eval={{every_n_steps: 1, limit: 2, max_new_tokens: 4, path: {tiny_spider}, split: dev}}")
     result = train(recipe)
-    evals = result.adapter_dir / "evals"
+    evals = result.path / "evals"
     assert sorted(p.name for p in evals.iterdir()) == ["step-1", "step-2"]
-    history = json.loads((result.adapter_dir / "checkpoints" / "checkpoint-2" / "trainer_state.json").read_text())
+    history = json.loads((result.path / "checkpoints" / "checkpoint-2" / "trainer_state.json").read_text())
     assert [e["step"] for e in history["log_history"] if "eval_spider_execution_accuracy" in e] == [1, 2]
 
 

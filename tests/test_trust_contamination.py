@@ -100,10 +100,10 @@ def test_train_records_it_run_warns_and_gate_fails(tiny_spider: Path, tiny_model
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
     # The tiny recipe trains on the dev split, which is also the split it is evaluated on: all of it overlaps.
     result = train(make_recipe(tmp_path, tiny_model_dir, tiny_spider, "trainer.max_steps=1"))
-    recorded = json.loads((result.adapter_dir / MANIFEST).read_text())["contamination"]
+    recorded = json.loads((result.path / MANIFEST).read_text())["contamination"]
     assert recorded["counts"] == {"db": 6, "sql": 6, "sql_masked": 6, "question": 6, "near_question": 0, "any": 6}
 
-    spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[resolve_adapter(result.adapter_dir)],
+    spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[resolve_adapter(result.path)],
                           sampling=Sampling(max_new_tokens=4), backend_options={"precision": "fp32"})
     with GenerationCache(tmp_path / "c.sqlite") as cache:
         _, adapter_variant = run(get_benchmark("spider", data=str(tiny_spider)), spec, tmp_path / "runs", cache)

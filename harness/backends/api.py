@@ -13,7 +13,6 @@ answer any model name with the one model they have, so a typo would silently rec
 """
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import logging
@@ -24,11 +23,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Iterator, Sequence
 
 from harness.backends.base import Backend
 from harness.errors import ConfigError, ModelError
 from harness.models import AdapterRef, ModelRef, resolve_adapter
+from harness.options import make_options, option
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -74,43 +75,54 @@ def normalize_base_url(base_url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
+@dataclass(frozen=True)
+class APIOptions:
+    base_url: str | None = option(None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (required)")
+    concurrency: int = option(8, cache_key=False, help="requests in flight")
+    timeout_s: float = option(120.0, cache_key=False, help="seconds per request")
+    max_retries: int = option(5, cache_key=False, help="retries on 429/5xx/timeouts/connection errors")
+    backoff_s: float = option(1.0, cache_key=False, help="first retry waits up to this long; doubles per retry")
+    api_key_env: str = option("OPENAI_API_KEY", cache_key=False,
+                              help="environment variable holding the API key; the key is never recorded")
+    skip_model_check: bool = option(False, cache_key=False, help="do not check --model/--adapter names against "
+                                                                 "GET /v1/models (servers without it)")
+    chat_template_kwargs: dict[str, Any] = option(factory=dict, help="JSON sent as vLLM's chat_template_kwargs")
+
+
 class APIBackend(Backend):
     """One `/v1/chat/completions` request per prompt; results yield as they arrive (any order)."""
 
     name = "api"
+    Options = APIOptions
 
     @classmethod
-    def references(cls, model: str | None, adapters: Sequence[str], options: Mapping[str, Any]
+    def resolve_options(cls, options: APIOptions, model: ModelRef) -> APIOptions:
+        """The base URL as recorded: normalised, credentials stripped (a missing one fails here, before any work)."""
+        return replace(options, base_url=normalize_base_url(options.base_url or ""))
+
+    @classmethod
+    def references(cls, model: str | None, adapters: Sequence[str], options: APIOptions
                    ) -> tuple[ModelRef, list[AdapterRef]]:
         """The served model's name and URL; adapters by served NAME or NAME=DIR."""
-        return resolve(model, options.get("base_url"), adapters)
+        return resolve(model, options.base_url, adapters)
 
-    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, base_url: str,
-                 concurrency: int = 8, timeout_s: float = 120.0, max_retries: int = 5,
-                 api_key_env: str = "OPENAI_API_KEY", chat_template_kwargs: dict[str, Any] | None = None,
-                 backoff_s: float = 1.0, check_models: bool = True):
-        """`check_models`: refuse names that `GET /v1/models` does not list (off for servers without it)."""
-        if concurrency < 1 or max_retries < 0 or timeout_s <= 0:
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), **options: Any):
+        opts = make_options(APIOptions, options, "backend 'api'")
+        if opts.concurrency < 1 or opts.max_retries < 0 or opts.timeout_s <= 0:
             raise ConfigError(f"api backend: concurrency >= 1, max_retries >= 0, timeout_s > 0 expected "
-                             f"(got {concurrency}, {max_retries}, {timeout_s})")
-        self.base_url = normalize_base_url(base_url)
+                             f"(got {opts.concurrency}, {opts.max_retries}, {opts.timeout_s})")
+        self.base_url = normalize_base_url(opts.base_url or "")
         self.model = model.path
         self.adapters = {a.name: a.identity.get("served_name", a.name) for a in adapters}
-        self.concurrency = concurrency
-        self.timeout_s = timeout_s
-        self.max_retries = max_retries
-        self.api_key_env = api_key_env
-        self.chat_template_kwargs = chat_template_kwargs or {}
-        self.backoff_s = backoff_s
-        self.check_models = check_models
+        self.concurrency = opts.concurrency
+        self.timeout_s = opts.timeout_s
+        self.max_retries = opts.max_retries
+        self.api_key_env = opts.api_key_env
+        self.chat_template_kwargs = opts.chat_template_kwargs
+        self.backoff_s = opts.backoff_s
+        self.check_models = not opts.skip_model_check
         self._checked = False
         self._warned: set[tuple[str, str]] = set()
-
-    def settings(self) -> dict[str, Any]:
-        return {"backend": self.name, "base_url": self.base_url, "model": self.model, "adapters": self.adapters,
-                "concurrency": self.concurrency, "timeout_s": self.timeout_s, "max_retries": self.max_retries,
-                "api_key_env": self.api_key_env, "chat_template_kwargs": self.chat_template_kwargs,
-                "check_models": self.check_models}
 
     def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
         served = [self._served_name(r.adapter) for r in requests]
@@ -254,32 +266,10 @@ def _retry_after(err: urllib.error.HTTPError) -> float | None:
         return None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `--backend api` (shared by `harness run` and `harness parity`)."""
-    group = parser.add_argument_group("api backend (--backend api)")
-    group.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    group.add_argument("--concurrency", type=int, default=8, help="requests in flight (default 8)")
-    group.add_argument("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
-    group.add_argument("--max-retries", type=int, default=5,
-                       help="retries on 429/5xx/timeouts/connection errors, exponential backoff (default 5)")
-    group.add_argument("--api-key-env", default="OPENAI_API_KEY",
-                       help="environment variable holding the API key (default OPENAI_API_KEY); never recorded")
-    group.add_argument("--skip-model-check", action="store_true",
-                       help="do not check --model/--adapter names against GET /v1/models (servers without it)")
-
-
-def backend_options(args: argparse.Namespace) -> dict[str, Any]:
-    """What `--backend api` passes to APIBackend; no secrets (the key stays in the environment)."""
-    return {"base_url": normalize_base_url(args.base_url), "concurrency": args.concurrency,
-            "timeout_s": args.timeout, "max_retries": args.max_retries, "api_key_env": args.api_key_env,
-            "chat_template_kwargs": getattr(args, "chat_template_kwargs", None) or {},
-            "check_models": not args.skip_model_check}
-
-
 def resolve(model: str | None, base_url: str | None, adapters: Sequence[str]) -> tuple[ModelRef, list[AdapterRef]]:
     """Model and adapter references for `--backend api --model NAME --adapter NAME[=DIR]`."""
     return api_model_ref(model or "", base_url or ""), [api_adapter_ref(a) for a in adapters]
 
 
-__all__ = ["APIBackend", "APIError", "add_arguments", "api_adapter_ref", "api_model_ref", "backend_options",
-           "normalize_base_url", "request_body", "resolve"]
+__all__ = ["APIBackend", "APIError", "APIOptions", "api_adapter_ref", "api_model_ref", "normalize_base_url",
+           "request_body", "resolve"]

@@ -1,4 +1,7 @@
-"""transformers backend (CPU or GPU): batched greedy/sampled generation, chat templates, LoRA via peft."""
+"""transformers backend (CPU or GPU): batched greedy/sampled generation, chat templates, LoRA via peft.
+
+torch and transformers are imported when the backend is built, so reading its options (CLI flags) stays light.
+"""
 from __future__ import annotations
 
 import copy
@@ -6,19 +9,21 @@ import inspect
 import time
 import warnings
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, Iterator, Sequence
-
-import torch
-from transformers import (AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase, StaticCache,
-                          StoppingCriteria, StoppingCriteriaList)
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
 from harness.backends.base import Backend
 from harness.backends.precision import resolve_precision
 from harness.errors import ConfigError
 from harness.models import AdapterRef, ModelRef
+from harness.options import make_options, option
 from harness.types import Generation, GenerationRequest, Message, Sampling
 
-DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase, StaticCache
+
+DTYPES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}  # torch dtype names
 # A batch whose prompts share at least this many leading tokens computes them once (see HFBackend._cache).
 MIN_SHARED_PREFIX = 16
 # peft and trl read transformers' deprecated `is_gradient_checkpointing` alias when loading or training adapters;
@@ -26,8 +31,22 @@ MIN_SHARED_PREFIX = 16
 warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
+@dataclass(frozen=True)
+class HFOptions:
+    precision: Literal["auto", "bf16", "fp16", "fp32"] = option(
+        "auto", help="auto = bf16 on a GPU or a CPU with AVX-512 BF16/AMX, else fp32 (faster there); an in-memory "
+                     "model keeps its own dtype; the resolved precision is recorded and part of the cache key")
+    batch_size: int = option(8, cache_key=False, help="prompts per generate call")
+    device: str | None = option(None, cache_key=False, help="torch device, e.g. cuda:1 (default: cuda if available, "
+                                                             "else cpu)")
+    chat_template_kwargs: dict[str, Any] = option(
+        factory=dict, help='JSON passed to the chat template, e.g. \'{"enable_thinking": false}\'')
+
+
 def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
     # An in-memory model's tokenizer is copied: the caller's (a trainer's) padding side stays as it was.
+    from transformers import AutoTokenizer
+
     tokenizer = copy.deepcopy(model.loaded.tokenizer) if model.loaded else AutoTokenizer.from_pretrained(model.path)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -44,26 +63,36 @@ def render_prompt(tokenizer: PreTrainedTokenizerBase, messages: Sequence[Message
 
 class HFBackend(Backend):
     name = "hf"
+    Options = HFOptions
 
-    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, precision: str = "auto",
-                 batch_size: int = 8, device: str | None = None,
-                 chat_template_kwargs: dict[str, Any] | None = None):
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        if precision == "auto" and model.loaded is not None:  # an in-memory model is used in its own dtype
-            precision = precision_name(next(model.loaded.model.parameters()).dtype)
-        precision = resolve_precision(precision, cuda=self.device.startswith("cuda"))
-        if precision not in DTYPES:
-            raise ConfigError(f"precision {precision!r}: expected one of auto, {', '.join(DTYPES)}")
-        self.precision = precision
-        self.batch_size = batch_size
-        self.chat_template_kwargs = chat_template_kwargs or {}
+    @classmethod
+    def resolve_options(cls, options: HFOptions, model: ModelRef) -> HFOptions:
+        """precision "auto" -> what it means here: an in-memory model's own dtype, else resolve_precision."""
+        if options.precision != "auto":
+            return options
+        loaded = model.loaded.model if model.loaded is not None else None
+        precision = precision_name(next(loaded.parameters()).dtype) if loaded is not None else None
+        cuda = None if options.device is None else options.device.startswith("cuda")
+        return replace(options, precision=precision or resolve_precision("auto", cuda=cuda))
+
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), **options: Any):
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        self.options = self.resolve_options(make_options(HFOptions, options, "backend 'hf'"), model)
+        self.device = self.options.device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.precision = self.options.precision
+        if self.precision not in DTYPES:
+            raise ConfigError(f"precision {self.precision!r}: expected one of auto, {', '.join(DTYPES)}")
+        self.batch_size = self.options.batch_size
+        self.chat_template_kwargs = self.options.chat_template_kwargs
         self.tokenizer = load_tokenizer(model)
         self.adapters = [a.name for a in adapters]
         self.in_memory = model.loaded is not None
         if self.in_memory:
             self._use_loaded(model, adapters)
             return
-        self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=DTYPES[precision]).to(self.device)
+        self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=torch_dtype(self.precision)).to(self.device)
         if adapters:
             from peft import PeftModel
 
@@ -77,17 +106,13 @@ class HFBackend(Backend):
         """Generate with the caller's object as it is: its dtype, device and adapters; nothing is saved."""
         self.model = model.loaded.model
         param = next(self.model.parameters())
-        if param.dtype != DTYPES[self.precision]:
+        if param.dtype != torch_dtype(self.precision):
             raise ConfigError(f"precision {self.precision!r}, but the in-memory model's weights are {param.dtype}: "
                              f"pass precision={precision_name(param.dtype)!r} (the model is used as it is)")
         self.device = str(param.device)
         missing = [a.name for a in adapters if a.name not in getattr(self.model, "peft_config", {})]
         if missing:
             raise ConfigError(f"adapters {missing} are not loaded in the in-memory model")
-
-    def settings(self) -> dict[str, Any]:
-        return {"backend": self.name, "precision": self.precision, "batch_size": self.batch_size,
-                "device": self.device, "chat_template_kwargs": self.chat_template_kwargs}
 
     def generate(self, requests: Sequence[GenerationRequest], sampling: Sampling) -> Iterator[tuple[int, Generation]]:
         prompts = [render_prompt(self.tokenizer, r.messages, self.chat_template_kwargs) for r in requests]
@@ -101,6 +126,9 @@ class HFBackend(Backend):
                 yield from zip(batch, self._generate_batch([ids[i] for i in batch], adapter, sampling))
 
     def _generate_batch(self, ids: list[list[int]], adapter: str | None, sampling: Sampling) -> list[Generation]:
+        import torch
+        from transformers import StoppingCriteriaList
+
         shared = _shared_prefix(ids)
         inputs = _pad_after_prefix(ids, shared, self.tokenizer.pad_token_id, self.device)
         options: dict[str, Any] = {"max_new_tokens": sampling.max_new_tokens, "pad_token_id": self.tokenizer.pad_token_id}
@@ -124,9 +152,11 @@ class HFBackend(Backend):
         return [Generation(t, p, c, seconds) for t, p, c in zip(texts, prompt_tokens, completion_tokens)]
 
     def _cache(self, prefix: torch.Tensor, rows: int, width: int) -> StaticCache:
-        """A preallocated key/value cache for the batch (a growing one copies itself at every step: a quarter of
-        CPU decoding time at batch 16), holding the prompt prefix every row shares (system prompt and schema),
-        computed once, so prefill runs only on what differs (the question)."""
+        """A preallocated key/value cache for the batch (a growing one copies itself at every decoding step),
+        holding the prompt prefix every row shares (system prompt and schema), computed once, so prefill runs only
+        on what differs (the question)."""
+        from transformers import StaticCache
+
         cache = StaticCache(config=self.model.config, max_cache_len=width)
         if prefix.shape[1]:
             shared = self.model(input_ids=prefix, use_cache=True)[self._cache_name]
@@ -143,6 +173,8 @@ class HFBackend(Backend):
     @contextmanager
     def _generating(self):
         """Eval mode without autograd; an in-memory model gets its training mode and active adapter back."""
+        import torch
+
         if not self.in_memory:
             with torch.inference_mode():
                 yield
@@ -203,6 +235,8 @@ def _pad_after_prefix(ids: Sequence[Sequence[int]], shared: int, pad_id: int, de
     """Rows laid out as [shared prefix][padding][own tokens]: the padding sits where the prefix cache ends, so
     masked positions give every row the positions it would have unpadded (generate numbers them from the mask).
     With no shared prefix this is ordinary left padding."""
+    import torch
+
     width = max(len(x) for x in ids) - shared
     rows, mask = [], []
     for x in ids:
@@ -212,19 +246,30 @@ def _pad_after_prefix(ids: Sequence[Sequence[int]], shared: int, pad_id: int, de
     return {"input_ids": torch.tensor(rows, device=device), "attention_mask": torch.tensor(mask, device=device)}
 
 
+def torch_dtype(precision: str) -> torch.dtype:
+    import torch
+
+    return getattr(torch, DTYPES[precision])
+
+
 def precision_name(dtype: torch.dtype) -> str:
-    return next((name for name, d in DTYPES.items() if d == dtype), str(dtype))
+    return next((name for name, d in DTYPES.items() if str(dtype) == f"torch.{d}"), str(dtype))
 
 
-class _FinishedRows(StoppingCriteria):
-    """Stops nothing: after each decoding step, reports how many rows of the batch have emitted eos."""
+class _FinishedRows:
+    """A stopping criterion (what transformers' StoppingCriteria subclasses implement; a plain class, so this module
+    imports no torch) that stops nothing: after each decoding step, reports how many rows have emitted eos."""
 
     def __init__(self, tokenizer: PreTrainedTokenizerBase, report: Callable[[int], None]):
+        import torch
+
         self.stop_ids = torch.tensor(sorted({tokenizer.eos_token_id, tokenizer.pad_token_id} - {None}))
         self.finished: torch.Tensor | None = None
         self.report = report
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        import torch
+
         last = torch.isin(input_ids[:, -1].cpu(), self.stop_ids)
         before = 0 if self.finished is None else int(self.finished.sum())
         self.finished = last if self.finished is None else self.finished | last

@@ -14,15 +14,16 @@ documented offline API; in this project it is unit-tested with a stand-in engine
 """
 from __future__ import annotations
 
-import argparse
 import json
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator, Literal, Sequence
 
 from harness.backends.base import Backend
-from harness.errors import ConfigError, ModelError
+from harness.backends.precision import resolve_precision
+from harness.errors import ModelError
 from harness.models import AdapterRef, ModelRef
+from harness.options import make_options, option
 from harness.types import Generation, GenerationRequest, Sampling
 
 DTYPES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
@@ -33,6 +34,17 @@ INSTALL_HINT = (
     "the vllm backend needs vLLM, which is not installed here. vLLM ships CUDA wheels and pins its own torch and "
     "transformers, so give it a separate GPU environment: python -m venv .venv-vllm && "
     ".venv-vllm/bin/pip install -e '.[vllm]' (see the README, section 'Generation backends'); or use --backend hf")
+
+
+@dataclass(frozen=True)
+class VLLMOptions:
+    precision: Literal["auto", "bf16", "fp16", "fp32"] = option("auto", help="auto = bf16 (vLLM runs on a GPU)")
+    tensor_parallel_size: int = option(1, help="GPUs per model replica")
+    chunk_size: int = option(1024, cache_key=False, help="prompts per engine.generate call (finished chunks are "
+                                                         "cached)")
+    chat_template_kwargs: dict[str, Any] = option(factory=dict, help="JSON passed to the chat template")
+    engine_args: dict[str, Any] = option(factory=dict, help='JSON of further vllm.LLM arguments, e.g. '
+                                                           '\'{"gpu_memory_utilization": 0.8, "max_model_len": 4096}\'')
 
 
 @dataclass(frozen=True)
@@ -90,13 +102,17 @@ class VLLMBackend(Backend):
     """
 
     name = "vllm"
+    Options = VLLMOptions
 
-    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, precision: str = "bf16",
-                 tensor_parallel_size: int = 1, seed: int = 0, chunk_size: int = 1024,
-                 chat_template_kwargs: dict[str, Any] | None = None, engine_args: dict[str, Any] | None = None,
-                 runtime: VLLMRuntime | None = None):
-        if precision not in DTYPES:
-            raise ConfigError(f"precision {precision!r}: expected one of {', '.join(DTYPES)}")
+    @classmethod
+    def resolve_options(cls, options: VLLMOptions, model: ModelRef) -> VLLMOptions:
+        return replace(options, precision=resolve_precision(options.precision, cuda=True))
+
+    def __init__(self, model: ModelRef, adapters: Sequence[AdapterRef] = (), *, runtime: VLLMRuntime | None = None,
+                 **options: Any):
+        """`runtime`: vLLM's entry points (tests pass stand-ins); `options`: VLLMOptions fields."""
+        opts = self.resolve_options(make_options(VLLMOptions, options, "backend 'vllm'"), model)
+        precision = opts.precision
         problems = [f"{a.name} ({a.path}): {', '.join(reasons)}" for a in adapters if (reasons := check_servable(a))]
         if problems:
             listed = "; ".join(problems)
@@ -106,24 +122,18 @@ class VLLMBackend(Backend):
 
         self.runtime = runtime or import_vllm()
         self.precision = precision
-        self.tensor_parallel_size = tensor_parallel_size
-        self.chunk_size = chunk_size
-        self.chat_template_kwargs = chat_template_kwargs or {}
-        self.engine_args = engine_args or {}
+        self.chunk_size = opts.chunk_size
+        self.chat_template_kwargs = opts.chat_template_kwargs
+        self.engine_args = opts.engine_args
         self.tokenizer = load_tokenizer(model)
         # Ids 1..N in the order given: stable for the engine's lifetime, as vLLM requires per adapter.
         self.lora_requests = {a.name: self.runtime.LoRARequest(a.name, i, str(a.path))
                               for i, a in enumerate(adapters, start=1)}
-        options: dict[str, Any] = {"tokenizer": model.path, "dtype": DTYPES[precision], "seed": seed,
-                                   "tensor_parallel_size": tensor_parallel_size}
+        engine: dict[str, Any] = {"tokenizer": model.path, "dtype": DTYPES[precision],
+                                  "tensor_parallel_size": opts.tensor_parallel_size}
         if adapters:
-            options.update(enable_lora=True, max_loras=len(adapters), max_lora_rank=max_lora_rank(adapters))
-        self.engine = self.runtime.LLM(model.path, **options, **self.engine_args)
-
-    def settings(self) -> dict[str, Any]:
-        return {"backend": self.name, "precision": self.precision, "tensor_parallel_size": self.tensor_parallel_size,
-                "chunk_size": self.chunk_size, "chat_template_kwargs": self.chat_template_kwargs,
-                "engine_args": self.engine_args}
+            engine.update(enable_lora=True, max_loras=len(adapters), max_lora_rank=max_lora_rank(adapters))
+        self.engine = self.runtime.LLM(model.path, **engine, **self.engine_args)
 
     def sampling_params(self, sampling: Sampling) -> Any:
         greedy = sampling.greedy
@@ -166,20 +176,5 @@ def interleaved(requests: Sequence[GenerationRequest]) -> list[int]:
     return sorted(range(len(requests)), key=lambda i: (rank[i], i))
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `--backend vllm` (shared by `harness run` and `harness parity`)."""
-    group = parser.add_argument_group("vllm backend (--backend vllm)")
-    group.add_argument("--tensor-parallel-size", type=int, default=1, help="GPUs per model replica (default 1)")
-    group.add_argument("--engine-args", type=json.loads, default={},
-                       help='JSON of further vllm.LLM arguments, e.g. \'{"gpu_memory_utilization": 0.8, '
-                            '"max_model_len": 4096}\'')
-
-
-def backend_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {"precision": args.precision, "tensor_parallel_size": args.tensor_parallel_size, "seed": args.seed,
-            "chat_template_kwargs": getattr(args, "chat_template_kwargs", None) or {},
-            "engine_args": args.engine_args}
-
-
-__all__ = ["VLLMBackend", "VLLMRuntime", "add_arguments", "backend_options", "check_servable", "import_vllm",
-           "interleaved", "max_lora_rank"]
+__all__ = ["VLLMBackend", "VLLMOptions", "VLLMRuntime", "check_servable", "import_vllm", "interleaved",
+           "max_lora_rank"]

@@ -17,10 +17,9 @@ BENCHMARKS: dict[str, str] = with_plugins({
 
 
 def get_benchmark(name: str, **options: Any) -> Benchmark:
-    """Instantiate a registered benchmark; options are its constructor arguments (data, split, ...), checked
-    against the constructor's type hints first."""
+    """Instantiate a registered benchmark from `data`, `split` and its Config options, checked first."""
     cls = load(BENCHMARKS, name, "benchmark")
-    check_options(cls, options, f"benchmark {name!r}")
+    check_options(cls.Config, {k: v for k, v in options.items() if k not in ("data", "split")}, f"benchmark {name!r}")
     benchmark = cls(**options)
     benchmark.options = {k: v for k, v in options.items() if k != "data"}
     return benchmark

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 from harness.errors import DataError
+from harness.options import NoOptions
 from harness.types import Example, Message, Record, Scored
 
 
@@ -43,6 +44,9 @@ def find_split_file(folder: Path, split: str, known: Mapping[str, tuple[str, ...
 class Benchmark(ABC):
     """One task. Subclasses set the class attributes and implement the four abstract methods.
 
+    `Config` is a dataclass of the benchmark's options (`-O key=value`; fields made with `harness.options.option`);
+    the constructor takes `data`, `split` and those options by keyword.
+
     The first entry of `metric_names` is the headline metric. `score` returns one `Scored` per example: the
     prediction it judged, a verdict, per-example `scores` ({metric: float}) and its own `details`.
     """
@@ -53,6 +57,7 @@ class Benchmark(ABC):
     tag_order: ClassVar[dict[str, tuple[str, ...]]] = {}  # display order of tag values; others sort after
     system_prompt: ClassVar[str]
     user_template: ClassVar[str]
+    Config: ClassVar[type] = NoOptions
     options: dict[str, Any] = {}  # constructor options besides `data`, set by get_benchmark, kept in manifests
 
     def summary_extra(self) -> dict[str, Any]:

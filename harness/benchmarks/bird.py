@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -25,6 +26,7 @@ from harness.benchmarks.base import Benchmark, find_split_file
 from harness.benchmarks.spider import database_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path, read_json_rows
+from harness.options import make_options, option
 from harness.sql.schema import render_schema
 from harness.types import Example, Message, Scored
 
@@ -32,6 +34,20 @@ DIFFICULTIES = ("simple", "moderate", "challenging")
 SPLIT_FILES = {"dev": ("dev.json", "dev.jsonl", "mini_dev_sqlite.json", "mini_dev_sqlite.jsonl"),
                "train": ("train.json", "train.jsonl")}
 _SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class BirdConfig:
+    evidence: bool = option(True, help="put each question's evidence in the prompt (BIRD reports both)")
+    descriptions: bool = option(False, help="add the column and value descriptions of database_description/*.csv")
+    sample_values: int = option(0, help="add up to this many distinct values per column, read from the database")
+    exclude_dbs: Sequence[str] = option((), help="databases whose questions are left out")
+    include_dbs: Sequence[str] = option((), help="only these databases' questions (empty: all)")
+    timeout_s: float = option(30.0, help="seconds per query; a timeout is wrong")
+    workers: int | None = option(None, help="processes executing SQL (default: chosen from the number of queries)")
+    sql_only: bool = option(False, help="outputs are SQL already (official prediction files), run as given")
+    ves_repeats: int = option(0, help="time each correct prediction and its gold this many times for R-VES (the "
+                                      "official script uses 100; at least 2); 0 = off")
 
 
 class BirdBenchmark(Benchmark):
@@ -42,31 +58,27 @@ class BirdBenchmark(Benchmark):
     system_prompt = ("You write SQLite queries. Given a database schema, a question and evidence (external "
                      "knowledge that may help), answer with one SQL query that answers the question, and nothing else.")
 
-    def __init__(self, data: str | Path | None = None, split: str = "dev", *, evidence: bool = True,
-                 descriptions: bool = False, sample_values: int = 0, exclude_dbs: Sequence[str] = (),
-                 include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None,
-                 sql_only: bool = False, ves_repeats: int = 0):
-        """`evidence`: put each question's evidence in the prompt (BIRD reports scores with and without).
-        `descriptions`: add the column and value descriptions of `database_description/*.csv`.
-        `sample_values`: add up to this many distinct values per column, read from the database.
-        `sql_only`: outputs are SQL already (official prediction files) and run as given.
-        `ves_repeats`: time each correct prediction and its gold this many times for R-VES (the official
-        script uses 100; at least 2, since the official outlier filter drops everything from one run); 0 = off.
-        """
+    Config = BirdConfig
+
+    def __init__(self, data: str | Path | None = None, split: str = "dev", **options: Any):
+        """`options`: BirdConfig fields. R-VES needs ves_repeats >= 2: the official outlier filter drops everything
+        from one run."""
+        config = self.config = make_options(BirdConfig, options, "benchmark 'bird'")
+        ves_repeats, sample_values = config.ves_repeats, config.sample_values
         if ves_repeats < 0 or ves_repeats == 1:
             raise DataError(f"-O ves_repeats={ves_repeats}: expected 0 (off) or at least 2")
         if sample_values < 0:
             raise DataError(f"-O sample_values={sample_values}: expected a count >= 0")
         self._data = Path(data) if data is not None else None
         self.split = split
-        self.evidence = evidence
-        self.descriptions = descriptions
+        self.evidence = config.evidence
+        self.descriptions = config.descriptions
         self.sample_values = sample_values
-        self.exclude_dbs = frozenset(exclude_dbs)
-        self.include_dbs = frozenset(include_dbs)
-        self.timeout_s = timeout_s
-        self.workers = workers
-        self.sql_only = sql_only
+        self.exclude_dbs = frozenset(config.exclude_dbs)
+        self.include_dbs = frozenset(config.include_dbs)
+        self.timeout_s = config.timeout_s
+        self.workers = config.workers
+        self.sql_only = config.sql_only
         self.ves_repeats = ves_repeats
         self._schemas: dict[str, str] = {}
         if self._data is not None:

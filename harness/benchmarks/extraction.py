@@ -11,6 +11,7 @@ optional and list fields) belongs to the benchmark; counting rules are in harnes
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -20,6 +21,7 @@ from harness.errors import DataError
 from harness.metrics.fields import Schema, judge, parse_json_object, schema_errors, summarize_judgements
 from harness.metrics.text import split_thinking
 from harness.io import hash_path, read_json_rows
+from harness.options import make_options, option
 from harness.types import Example, Message, Record, Scored
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction"
@@ -34,6 +36,13 @@ _CHAT_KEYS = {"conversations": ("from", "value"), "messages": ("role", "content"
 _USER_ROLES, _ASSISTANT_ROLES = frozenset({"user", "human"}), frozenset({"assistant", "gpt"})
 
 
+@dataclass(frozen=True)
+class ExtractionConfig:
+    schema: Schema | Mapping[str, Any] | None = option(
+        None, help="the fields to extract, e.g. {fields: [people], lists: [people]} (default: name, address, email, "
+                   "question; the first three may be null)")
+
+
 class ExtractionBenchmark(Benchmark):
     name = "extraction"
     metric_names = RATE_METRICS + tuple(f"exact_{f}" for f in COMPLAINT_SCHEMA.fields)
@@ -42,8 +51,11 @@ class ExtractionBenchmark(Benchmark):
     user_template = ("Extract {fields} as one JSON object. Copy values exactly from the text; "
                      "use null for what is not there.\n\n{{text}}")
 
-    def __init__(self, data: str | Path | None = None, split: str = "test", *,
-                 schema: Schema | Mapping[str, Any] | None = None):
+    Config = ExtractionConfig
+
+    def __init__(self, data: str | Path | None = None, split: str = "test", **options: Any):
+        """`options`: ExtractionConfig fields."""
+        schema = make_options(ExtractionConfig, options, "benchmark 'extraction'").schema
         self.schema = Schema.from_mapping(schema) if isinstance(schema, Mapping) else schema or COMPLAINT_SCHEMA
         self.metric_names = RATE_METRICS + tuple(f"exact_{f}" for f in self.schema.fields)
         self.user_template = ExtractionBenchmark.user_template.format(fields=", ".join(self.schema.fields))

@@ -16,12 +16,31 @@ from typing import Any, Callable, Sequence
 from harness.benchmarks.base import Benchmark, find_split_file
 from harness.errors import DataError
 from harness.io import combined_hash, hash_path
+from harness.options import make_options, option
 from harness.sql.schema import check_format, render_schema
 from harness.types import Example, Message, Scored
 
 HARDNESS_LEVELS = ("easy", "medium", "hard", "extra")
 SPLIT_FILES = {"train": ("train_spider.json", "train.json"), "dev": ("dev.json",), "test": ("test.json",)}
 _BACKQUOTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+@dataclasses.dataclass(frozen=True)
+class SpiderConfig:
+    exclude_dbs: str | Sequence[str] = option((), help="databases whose questions are left out (held-out "
+                                                       "evaluation): one name or a list")
+    include_dbs: str | Sequence[str] = option((), help="only these databases' questions (empty: all): one name or a "
+                                                       "list")
+    timeout_s: float = option(30.0, help="seconds per query; a timeout is wrong")
+    workers: int | None = option(None, help="processes executing SQL (default: chosen from the number of queries)")
+    sql_only: bool = option(False, help="outputs are SQL already (official prediction files), run exactly as given "
+                                        "instead of SQL being extracted from model text")
+    value_placeholder: bool = option(False, help='replace every "value" in predictions with "1", as the official '
+                                                 "evaluation.py does (also breaks columns like market_value)")
+    keep_distinct: bool = option(False, help="compare with DISTINCT kept (official --keep_distinct); by default it "
+                                             "is stripped from both queries, as the official default does")
+    schema_format: str = option("compact", help="how the prompt shows the schema: compact, ddl or mschema; use the "
+                                                "one a model was trained with")
 
 
 class SpiderBenchmark(Benchmark):
@@ -32,32 +51,23 @@ class SpiderBenchmark(Benchmark):
     system_prompt = ("You write SQLite queries. Given a database schema and a question, answer with one SQL "
                      "query that answers the question, and nothing else.")
     user_template = "Schema:\n{schema}\n\nQuestion: {question}"
+    Config = SpiderConfig
 
-    def __init__(self, data: str | Path | None = None, split: str = "dev", *, exclude_dbs: Sequence[str] = (),
-                 include_dbs: Sequence[str] = (), timeout_s: float = 30.0, workers: int | None = None,
-                 sql_only: bool = False, value_placeholder: bool = False, keep_distinct: bool = False,
-                 schema_format: str = "compact"):
-        """`sql_only`: outputs are SQL already (official prediction files) and run exactly as given, as the
-        official evaluator runs them, instead of SQL being extracted from model text.
-        `keep_distinct`: compare with DISTINCT kept (the official evaluator's --keep_distinct); by default it
-        is stripped from both queries, as the official default does.
-        `value_placeholder`: replace every "value" in predictions with "1" before executing, as the official
-        evaluation.py does (a Spider-era placeholder; it also breaks correct SQL that names a column like
-        `market_value`, so it is off by default; turn it on to reproduce evaluation.py's numbers).
-        `schema_format`: how the prompt shows the schema, one of harness.sql.schema.SCHEMA_FORMATS (compact,
-        ddl, mschema); training and evaluation use the same, so use the one a model was trained with.
-        """
+    def __init__(self, data: str | Path | None = None, split: str = "dev", **options: Any):
+        """`options`: SpiderConfig fields."""
+        config = self.config = make_options(SpiderConfig, options, "benchmark 'spider'")
+        exclude_dbs, include_dbs, schema_format = config.exclude_dbs, config.include_dbs, config.schema_format
         check_format(schema_format)
         self._data = Path(data) if data is not None else None
         self.split = split
         # `-O include_dbs=pets_1` (one name, no brackets) reads as a string, not a list of its letters
         self.exclude_dbs = frozenset([exclude_dbs] if isinstance(exclude_dbs, str) else exclude_dbs)
         self.include_dbs = frozenset([include_dbs] if isinstance(include_dbs, str) else include_dbs)
-        self.timeout_s = timeout_s
-        self.workers = workers
-        self.sql_only = sql_only
-        self.value_placeholder = value_placeholder
-        self.keep_distinct = keep_distinct
+        self.timeout_s = config.timeout_s
+        self.workers = config.workers
+        self.sql_only = config.sql_only
+        self.value_placeholder = config.value_placeholder
+        self.keep_distinct = config.keep_distinct
         self.schema_format = schema_format
         self._schemas: dict[str, str] = {}
         self._normal_forms: dict[str, str | None] = {}

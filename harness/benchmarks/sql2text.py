@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from harness.benchmarks.base import Aggregator, Benchmark, find_split_file
 from harness.errors import ConfigError, DataError
+from harness.options import make_options, option
 from harness.metrics.text import TextScorer, split_thinking
 from harness.io import Row, combined_hash, hash_path, read_json_rows, read_text
 from harness.types import Example, Message, Record, Scored
@@ -43,6 +45,12 @@ STYLES = {
 _LABEL = re.compile(r"^\s*(?:question|answer)\s*:\s*", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Sql2TextConfig:
+    style: str = option("plain", help=f"prompt style: {', '.join(STYLES)} (a <think> chain first)")
+    use_stemmer: bool = option(True, help="ROUGE with the Porter stemmer (recorded in the summary)")
+
+
 class Sql2TextBenchmark(Benchmark):
     name = "sql2text"
     metric_names = ("bleu", "chrf", "rouge1", "rouge2", "rougeL")
@@ -51,8 +59,12 @@ class Sql2TextBenchmark(Benchmark):
     system_prompt = STYLES["plain"]
     user_template = "Tables:\n{context}\n\nSQL: {sql}"  # "SQL: {sql}" alone for examples without a schema
 
-    def __init__(self, data: str | Path | None = None, split: str = "test", *, style: str = "plain",
-                 use_stemmer: bool = True):
+    Config = Sql2TextConfig
+
+    def __init__(self, data: str | Path | None = None, split: str = "test", **options: Any):
+        """`options`: Sql2TextConfig fields."""
+        config = self.config = make_options(Sql2TextConfig, options, "benchmark 'sql2text'")
+        style = config.style
         if style not in STYLES:
             raise ConfigError(f"style {style!r}: choose one of {', '.join(STYLES)}")
         if data is None:
@@ -63,7 +75,7 @@ class Sql2TextBenchmark(Benchmark):
         self.split = split
         self.style = style
         self.system_prompt = STYLES[style]
-        self.scorer = TextScorer(use_stemmer=use_stemmer)
+        self.scorer = TextScorer(use_stemmer=config.use_stemmer)
         self._source = _locate(self.data)
 
     @cached_property

@@ -8,60 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from harness.backends.precision import PRECISIONS, resolve_precision
+from harness.backends import BACKENDS
 from harness.benchmarks import BENCHMARKS
+from harness.cli.common import add_backend_arguments, backend_options_given
 from harness.errors import ConfigError
-from harness.types import Scored
 
-BACKEND_CHOICES = ("hf", "vllm", "api")
-
-
-@dataclass(frozen=True)
-class Difference:
-    index: int
-    diverges_at: int  # first differing character
-    outputs: tuple[str, str]
-    outcomes: tuple[Any, Any]  # verdict (or scores) under each backend
-
-
-@dataclass
-class VariantParity:
-    variant: str
-    n: int
-    exact: int
-    same_outcome: int
-    differences: list[Difference] = field(default_factory=list)
-
-
-def compare_variant(benchmark: Any, examples: Sequence[Any], variant: str, first: Sequence[str],
-                    second: Sequence[str]) -> VariantParity:
-    """Exact-match and same-verdict counts for one variant's outputs under two backends."""
-    records = benchmark.score(examples, first), benchmark.score(examples, second)
-    parity = VariantParity(variant, len(examples), 0, 0)
-    for example, a, b, ra, rb in zip(examples, first, second, *records):
-        outcomes = (_outcome(ra), _outcome(rb))
-        parity.exact += a == b
-        parity.same_outcome += outcomes[0] == outcomes[1]
-        if a != b:
-            parity.differences.append(Difference(example.index, _diverges_at(a, b), (a, b), outcomes))
-    return parity
-
-
-def _outcome(scored: Scored) -> str:
-    return scored.verdict
-
-
-def _diverges_at(a: str, b: str) -> int:
-    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+if TYPE_CHECKING:
+    from harness.trust.parity import VariantParity
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from harness.backends import api, vllm
-
     p = sub.add_parser("parity", help="compare greedy outputs of two backends (default hf vs vllm) on one benchmark")
     p.add_argument("--benchmark", default="spider", choices=sorted(BENCHMARKS))
     p.add_argument("--data", help="benchmark data (default: the small benchmark the project ships)")
@@ -72,50 +32,36 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="LoRA adapter folder; NAME is also its served name for the api backend (repeatable)")
     p.add_argument("--backends", default="hf,vllm", help="two of hf, vllm, api, comma-separated (default hf,vllm)")
     p.add_argument("--api-model", help="served name of the base model for the api backend (default: --model)")
-    p.add_argument("--precision", default="auto", choices=PRECISIONS,
-                   help="hf and vllm; auto = bf16 on a GPU or a CPU with AVX-512 BF16/AMX, else fp32 (default: auto)")
-    p.add_argument("--batch-size", type=int, default=8, help="hf backend batch size (default 8)")
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--chat-template-kwargs", type=json.loads, default={})
     p.add_argument("--show", type=int, default=5, help="differences listed per variant (default 5)")
     p.add_argument("--out", help="write the full report (every difference) as JSON here")
     p.add_argument("--merged", metavar="MERGED_DIR",
                    help="instead of two backends: compare this merged model with --model (default: the adapter's "
                         "base) + the one --adapter, greedy outputs and largest logit difference")
-    api.add_arguments(p)
-    vllm.add_arguments(p)
+    add_backend_arguments(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    import tempfile
-
     if args.merged:
         return _merged_main(args)
 
     from harness.benchmarks import get_benchmark
-    from harness.evaluate import GenerationSpec, generate
-    from harness.runs.cache import GenerationCache
+    from harness.evaluate import GenerationSpec
+    from harness.trust.parity import backend_parity
     from harness.types import Sampling
 
     backends = [b.strip() for b in args.backends.split(",")]
-    if len(backends) != 2 or len(set(backends)) != 2 or not set(backends) <= set(BACKEND_CHOICES):
-        raise ConfigError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKEND_CHOICES)}")
+    if len(backends) != 2 or len(set(backends)) != 2 or not set(backends) <= set(BACKENDS):
+        raise ConfigError(f"--backends {args.backends!r}: expected two different of {', '.join(BACKENDS)}")
+    backend_options = backend_options_given(args, backends)
     options: dict[str, Any] = {"data": args.data, **({"split": args.split} if args.split else {})}
     benchmark = get_benchmark(args.benchmark, **options)
-    examples = benchmark.examples()[: args.n]
     sampling = Sampling(max_new_tokens=args.max_new_tokens, seed=args.seed)
-    outputs: dict[str, dict[str, list[str]]] = {}
-    for name in backends:
-        spec = GenerationSpec(*_model_and_adapters(name, args), sampling=sampling, backend=name,
-                              backend_options=_backend_options(name, args))
-        with tempfile.TemporaryDirectory() as tmp, GenerationCache(Path(tmp) / "parity.sqlite") as cache:
-            generations = generate(benchmark, examples, spec, cache)
-        outputs[name] = {variant: [g.text for g in gens] for variant, gens in generations.items()}
-        _release_gpu_memory()
-    first, second = (outputs[b] for b in backends)
-    report = [compare_variant(benchmark, examples, v, first[v], second[v]) for v in first]
+    specs = [GenerationSpec(*_model_and_adapters(name, args, backend_options[name]), sampling=sampling,
+                            backend=name, backend_options=backend_options[name]) for name in backends]
+    report = backend_parity(benchmark, benchmark.examples()[: args.n], *specs)
     print_report(report, backends, args.show)
     if args.out:
         Path(args.out).write_text(json.dumps({"benchmark": benchmark.name, "backends": backends,
@@ -143,13 +89,13 @@ def _merged_main(args: argparse.Namespace) -> int:
     return 0 if result.identical == result.n else 1
 
 
-def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, list[Any]]:
+def _model_and_adapters(backend: str, args: argparse.Namespace, options: dict[str, Any]) -> tuple[Any, list[Any]]:
     from harness.backends import api
     from harness.models import resolve_adapter, resolve_model
 
     specs = [_split_adapter(a) for a in args.adapter]
     if backend == "api":
-        model = api.api_model_ref(args.api_model or args.model or "", args.base_url or "")
+        model = api.api_model_ref(args.api_model or args.model or "", options.get("base_url") or "")
         local = [resolve_adapter(folder, name=name) for name, folder in specs]
         return model, [api.api_adapter_ref(f"{a.name}={folder}") for a, (_, folder) in zip(local, specs)]
     return resolve_model(args.model), [resolve_adapter(folder, name=name) for name, folder in specs]
@@ -158,28 +104,6 @@ def _model_and_adapters(backend: str, args: argparse.Namespace) -> tuple[Any, li
 def _split_adapter(spec: str) -> tuple[str | None, str]:
     name, sep, folder = spec.partition("=")
     return (name.strip() or None, folder) if sep else (None, spec)
-
-
-def _backend_options(backend: str, args: argparse.Namespace) -> dict[str, Any]:
-    from harness.backends import api, vllm
-
-    if backend == "api":
-        return api.backend_options(args)
-    args.precision = resolve_precision(args.precision)
-    if backend == "vllm":
-        return vllm.backend_options(args)
-    return {"precision": args.precision, "batch_size": args.batch_size, "chat_template_kwargs": args.chat_template_kwargs}
-
-
-def _release_gpu_memory() -> None:
-    """Let the second backend have the GPU memory the first one held."""
-    import gc
-
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 def print_report(report: Sequence[VariantParity], backends: Sequence[str], show: int) -> None:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli.common import add_benchmark_args, print_summaries
+from harness.cli.common import add_benchmark_args, benchmark_name, print_summaries
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("score", help="score a predictions file (our JSONL, or one prediction per line)")
+    p = sub.add_parser("score", help="score a predictions file (our JSONL, or one prediction per line)",
+                       add_help=False)
     add_benchmark_args(p)
     p.add_argument("--predictions", required=True,
                    help="JSONL with index+prediction (model outputs: SQL is extracted), or one prediction per line "
@@ -19,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from harness.api import score
 
-    result = score(args.benchmark, args.predictions, data=args.data, split=args.split, limit=args.limit,
+    result = score(benchmark_name(args), args.predictions, data=args.data, split=args.split, limit=args.limit,
                    options=dict(args.option), out=args.out, name=args.name)
     print_summaries(result)
     return 0

@@ -18,10 +18,10 @@ def main(args: argparse.Namespace) -> int:
 
     from harness.api import train
 
-    result = train(args.recipe, args.overrides, resume=args.resume)
-    m = result.manifest
-    make_console().print(f"adapter: {result.adapter_dir}  steps {m['steps']}  final loss {m['final_loss']:.4f}  "
+    adapter = train(args.recipe, args.overrides, resume=args.resume)
+    m = adapter.manifest
+    make_console().print(f"adapter: {adapter.path}  steps {m['steps']}  final loss {m['final_loss']:.4f}  "
                     f"{m['wall_seconds']} s  {m['tokens_per_second']} tokens/s\n"
-                    f"score it: harness run {m['benchmark']} --adapter {result.adapter_dir}"
+                    f"score it: harness run {m['benchmark']} --adapter {adapter.path}"
                     + (f" --model {m['recipe']['model']}" if m["recipe"].get("model") else ""))
     return 0

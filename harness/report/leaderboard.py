@@ -74,9 +74,10 @@ def model_name(run: Variant) -> str:
     manifest = run.summary.manifest
     if manifest.get("model"):
         return str(manifest["model"].get("name"))
-    if manifest.get("predictions"):
-        return f"predictions: {Path(manifest['predictions']['path']).name}"
-    return "?"
+    predictions = manifest.get("predictions") or {}
+    if predictions.get("path"):
+        return f"predictions: {Path(predictions['path']).name}"
+    return "predictions (in memory)" if predictions else "?"
 
 
 def adapter_name(run: Variant) -> str:

@@ -93,7 +93,6 @@ class EvalCallback(TrainerCallback):
 
     def evaluate(self, model: Any, tokenizer: Any, step: int) -> Evaluation:
         """One evaluation of `model` as it is now; RNG states, modes and the tokenizer are left as they were."""
-        from harness.backends.hf import precision_name
         from harness.evaluate import GenerationSpec, run
         from harness.models import from_loaded
         from harness.paths import cache_dir
@@ -104,8 +103,8 @@ class EvalCallback(TrainerCallback):
             ref.identity.update(step=step, training_run=self.out.parent.name)
             spec = GenerationSpec(
                 model=ref, sampling=self.sampling, base_name=f"step-{step}",
-                backend_options={"precision": precision_name(next(model.parameters()).dtype),
-                                 "batch_size": self.batch_size, "chat_template_kwargs": self.chat_template_kwargs})
+                backend_options={"batch_size": self.batch_size,  # precision "auto": the model's own dtype
+                                 "chat_template_kwargs": self.chat_template_kwargs})
             with GenerationCache(cache_dir() / "generations.sqlite") as cache:
                 [variant] = run(self.benchmark, spec, self.out, cache, limit=self.limit)
         evaluation = Evaluation(step, variant.path, variant.summary)

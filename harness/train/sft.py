@@ -24,21 +24,15 @@ from harness.benchmarks.base import Benchmark
 from harness.console import make_console
 from harness.progress import LoopProgress
 from harness.errors import DataError
-from harness.models import DEFAULT_MODEL, ModelRef, resolve_model
+from harness.models import ADAPTER_MANIFEST as MANIFEST
+from harness.models import DEFAULT_MODEL, Adapter, ModelRef, resolve_model
 from harness.io import hash_path
 from harness.runs.manifest import build_manifest
 from harness.train.recipe import Recipe, RecipeError
 from harness.trust.contamination import summary_line, training_contamination
 from harness.types import Example
 
-MANIFEST = "harness_manifest.json"
 CHECKPOINTS = "checkpoints"
-
-
-@dataclass
-class TrainResult:
-    adapter_dir: Path
-    manifest: dict[str, Any]
 
 
 def load_benchmark(recipe: Recipe) -> Benchmark:
@@ -245,7 +239,7 @@ def prepare(recipe: Recipe, console: Console | None = None) -> Prepared:
     return Prepared(trainer, benchmark, model_ref, len(rows), n_tokens)
 
 
-def train(recipe: Recipe, *, resume: bool = False, console: Console | None = None) -> TrainResult:
+def train(recipe: Recipe, *, resume: bool = False, console: Console | None = None) -> Adapter:
     """Prepare (all validation happens before the first step), train, save the adapter and its manifest."""
     console = console or make_console(stderr=True)
     out_dir = recipe.adapter_dir()
@@ -280,7 +274,7 @@ def train(recipe: Recipe, *, resume: bool = False, console: Console | None = Non
     )
     manifest["adapter_sha256"] = hash_path(out_dir / "adapter_model.safetensors")
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, default=str))
-    return TrainResult(out_dir, manifest)
+    return Adapter(out_dir.name, out_dir, manifest)
 
 
 def _tokens_at_last_checkpoint(checkpoint_dir: Path) -> int:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from harness.types import Message
+
+if TYPE_CHECKING:
+    from harness.benchmarks.base import Benchmark
 
 
 @dataclass
@@ -57,3 +60,34 @@ def merged_parity(merged_dir: str | Path, adapter_dir: str | Path, prompts: Sequ
             logits = [m(input_ids=outputs[0]).logits for m in (unmerged, merged)]
             result.max_logit_diff = max(result.max_logit_diff, float((logits[0] - logits[1]).abs().max()))
     return result
+
+
+def record_merge_parity(adapter: str | Path, out: Path, model: str | None, n: int) -> MergedParity:
+    """Merged vs base + adapter on the first `n` prompts of the adapter's training data (from its
+    harness_manifest.json; else the shipped extraction split), written to out/harness_manifest.json."""
+    import json
+
+    from harness.models import ADAPTER_MANIFEST, resolve_adapter
+    from harness.runs.manifest import now_iso
+
+    benchmark = _training_benchmark(Path(adapter) / ADAPTER_MANIFEST)
+    prompts = [benchmark.messages(e) for e in benchmark.examples()[:n]]
+    result = merged_parity(out, adapter, prompts, base=model)
+    record = {"merged_from": {"adapter": resolve_adapter(adapter).identity, "model": model},
+              "parity": {"benchmark": benchmark.name, **result.to_json()}, "created": now_iso()}
+    (out / ADAPTER_MANIFEST).write_text(json.dumps(record, indent=1, default=str))
+    return result
+
+
+def _training_benchmark(manifest: Path) -> Benchmark:
+    import json
+
+    from harness.benchmarks import get_benchmark
+    from harness.errors import HarnessError
+
+    data = json.loads(manifest.read_text()).get("recipe", {}).get("data", {}) if manifest.is_file() else {}
+    try:
+        return get_benchmark(data["benchmark"], data=data.get("path"), split=data.get("split", "train"),
+                             **data.get("options", {}))
+    except (KeyError, HarnessError, ValueError, FileNotFoundError):  # not trained by harness, or data moved
+        return get_benchmark("extraction")

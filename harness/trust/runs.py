@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from harness.benchmarks.base import Benchmark
-from harness.models import AdapterRef
+from harness.models import ADAPTER_MANIFEST, AdapterRef
 from harness.trust.adapters import SAME_AS_BASE_THRESHOLD, check_adapter_weights, same_as_base
 from harness.trust.audit import Audit, audit
 from harness.trust.contamination import summary_line
 from harness.types import Example
 
-ADAPTER_MANIFEST = "harness_manifest.json"  # written by `harness train` next to the adapter
 
 
 @dataclass(frozen=True)
