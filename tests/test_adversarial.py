@@ -1,7 +1,6 @@
 """Hundreds of hostile predictions on the shipped mini Spider: nothing changes on disk, nothing is created,
 every query stops within its bound, and every example gets a verdict (issue 13)."""
 import hashlib
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from harness.sql.execution import ExecItem, score_execution
 from harness.types import Example
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_sql import SLOW, as_model_outputs, hostile  # noqa: E402
+from hostile_sql import SLOW, as_model_outputs, first_table_column, hostile  # noqa: E402
 
 TIMEOUT_S = 0.25
 ALLOWED = {"execution_error", "timeout", "resource_limit", "wrong_result", "no_sql", "unparseable"}
@@ -28,14 +27,6 @@ def spider(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def snapshot(*folders: Path) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
             for folder in folders for p in sorted(folder.rglob("*"))}
-
-
-def first_table_column(db: Path) -> tuple[str, str]:
-    conn = sqlite3.connect(db)
-    table = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchone()[0]
-    column = conn.execute(f'PRAGMA table_info("{table}")').fetchone()[1]
-    conn.close()
-    return table, column
 
 
 def test_hostile_predictions_change_nothing_and_all_get_verdicts(spider, tmp_path):
