@@ -79,3 +79,28 @@ def test_expensive_query_stops_within_one_and_a_half_times_its_limit(spider, sql
     elapsed = time.monotonic() - start
     assert verdict.verdict in ("timeout", "resource_limit")
     assert elapsed < 1.5 * TIMEOUT_S + 0.2   # + starting the worker process
+
+
+HOSTILE_TEXT = {
+    "deep_json": "[" * 100_000, "deep_json_fenced": "```json\n" + '{"name": ' * 50_000 + "\n```",
+    "think_loop": "<think>" * 10_000, "think_loop_closed": "<think>" * 10_000 + "</think>SELECT 1",
+    "lone_surrogate": "SELECT '\udc80'", "nul": "\x00", "open_comments": "SELECT 1 " + "/*" * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", ["spider", "bird", "sql2text", "extraction"])
+def test_hostile_model_text_gets_a_verdict_in_every_benchmark(name, spider, tmp_path):
+    """A looping or hostile model must not fail a run (a RecursionError in json.loads did, for extraction)
+    nor make one output cost seconds (a `<think>` loop made the block regexes quadratic: 6-14 s)."""
+    from harness.benchmarks import get_benchmark
+    from harness.benchmarks.bird_mini import build as build_bird
+
+    data = {"spider": spider, "sql2text": spider, "bird": build_bird(tmp_path / "bird")}.get(name)
+    bench = get_benchmark(name, **({"data": data} if data else {}))
+    examples = bench.examples()[:1] * len(HOSTILE_TEXT)
+    examples = [Example(i, e.inputs, e.target, e.tags) for i, e in enumerate(examples)]
+    for (kind, text), example in zip(HOSTILE_TEXT.items(), examples):
+        start = time.monotonic()
+        [scored] = bench.score([example], [text])
+        assert scored.verdict, kind
+        assert not kind.startswith("think") or time.monotonic() - start < 1.0, kind
