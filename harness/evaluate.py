@@ -176,11 +176,13 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
                             generation={"backend": spec.backend, **spec.backend_options})
     audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
     base_outputs = [g.text for g in generations[spec.base_name]]
+    # Kept until every variant is written: a rerun after a crash in a later variant rescores none of the earlier.
+    key = scoring_key(shared)
+    partials = {name: PartialRecords.in_run(Path(out_dir) / name, key) for name, _ in spec.variants()}
     variants = {}
     for name, adapter in spec.variants():
         gens = generations[name]
-        records = score(benchmark, examples, [g.text for g in gens],
-                        PartialRecords.in_run(Path(out_dir) / name, scoring_key(shared)))
+        records = score(benchmark, examples, [g.text for g in gens], partials[name])
         for record, g in zip(records, gens):
             record.prompt_tokens, record.completion_tokens, record.gen_seconds = (g.prompt_tokens, g.completion_tokens,
                                                                                   g.seconds)
@@ -188,6 +190,8 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         notes = trust.variant_notes(benchmark, examples, records, [g.text for g in gens], base_outputs, adapter,
                                     audit, trust_options)
         variants[name] = write_variant(benchmark, name, records, manifest, Path(out_dir) / name, notes)
+    for partial in partials.values():
+        partial.remove()
     return Run(variants, Path(out_dir))
 
 
@@ -197,7 +201,10 @@ def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | P
     """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
     examples = select(benchmark, limit)
     manifest = build_manifest(benchmark, limit=limit, predictions=source)
-    records = score(benchmark, examples, outputs, PartialRecords.in_run(out_dir, scoring_key(manifest)))
+    partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
+    records = score(benchmark, examples, outputs, partial)
     notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
                                 trust.run_audit(benchmark, manifest["data"]), trust_options)
-    return Run({name: write_variant(benchmark, name, records, manifest, Path(out_dir), notes)}, Path(out_dir))
+    variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes)
+    partial.remove()
+    return Run({name: variant}, Path(out_dir))

@@ -14,7 +14,7 @@ import pytest
 import harness
 from harness.benchmarks.spider import SpiderBenchmark
 from harness.evaluate import GenerationSpec, run
-from harness.models import resolve_model
+from harness.models import resolve_adapter, resolve_model
 from harness.runs.cache import GenerationCache
 from harness.runs.records import PARTIAL_FILE, RECORDS_FILE, SUMMARY_FILE, load_run
 from harness.types import Generation
@@ -150,23 +150,30 @@ class Scripted:
 
 
 def test_the_scoring_step_of_a_run_resumes_too(tiny_spider, tiny_model_dir, tmp_path, scored):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_run_pipeline import _make_adapter
+
+    adapter = resolve_adapter(_make_adapter(tiny_model_dir, tmp_path / "lora-a"))
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
-    spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)))
+    spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[adapter])
     with GenerationCache(tmp_path / "generations.sqlite") as cache:
-        scored.crash_at(2)
+        scored.crash_at(5)  # the base model's three batches, then the adapter's second batch
         with pytest.raises(RuntimeError):
             run(bench, spec, tmp_path / "run", cache, backend_factory=lambda: Scripted("SELECT count(*) FROM singer"))
-        assert partial_indices(tmp_path / "run" / "base") == [0, 1]
+        assert (tmp_path / "run" / "base" / RECORDS_FILE).is_file()
+        assert partial_indices(tmp_path / "run" / "base") == list(range(6))   # kept until the command completes
+        assert partial_indices(tmp_path / "run" / "lora-a") == [0, 1]
         scored.crash_at(None)
 
         def must_not_build():
             raise AssertionError("generations are cached")
 
         result = run(bench, spec, tmp_path / "run", cache, backend_factory=must_not_build)
-        assert scored.outputs == 4
+        assert scored.outputs == 4                                           # the adapter's last four only
         run(bench, spec, tmp_path / "whole", cache, backend_factory=must_not_build)
-    assert_same_run(tmp_path / "run" / "base", tmp_path / "whole" / "base")
-    assert [r.completion_tokens for r in result["base"].records] == [5] * 6
+    for variant in ("base", "lora-a"):
+        assert_same_run(tmp_path / "run" / variant, tmp_path / "whole" / variant)
+    assert [r.completion_tokens for r in result["lora-a"].records] == [5] * 6
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork-based workers")

@@ -87,13 +87,11 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], man
 
 
 def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummary) -> Path:
-    """Write records then summary, each atomically (a reader never sees half a file), then drop the partial
-    records the scoring appended."""
+    """Write records then summary, each atomically (a reader never sees half a file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _atomic_write(out / RECORDS_FILE, _lines(records))
     _atomic_write(out / SUMMARY_FILE, _dumps(summary.to_json(), indent=2) + "\n")
-    (out / PARTIAL_FILE).unlink(missing_ok=True)
     return out
 
 
@@ -147,6 +145,10 @@ class PartialRecords:
         """Start the file afresh with the key and the records kept (atomically: a crash keeps the old file)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.path, _dumps(self._header) + "\n" + _lines(records))
+
+    def remove(self) -> None:
+        """Once the command has written every run directory: its records are in `records.jsonl`."""
+        self.path.unlink(missing_ok=True)
 
     def append(self, records: Sequence[Record]) -> None:
         """Append one scored batch and fsync it: on disk before the next batch is scored."""
@@ -273,8 +275,12 @@ def _parse(line: bytes) -> Any:
 def _atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file, fsync, and rename over `path`: readers see the old file or the new one."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk or Ctrl-C mid-write leaves nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
