@@ -104,3 +104,24 @@ def test_hostile_model_text_gets_a_verdict_in_every_benchmark(name, spider, tmp_
         [scored] = bench.score([example], [text])
         assert scored.verdict, kind
         assert not kind.startswith("think") or time.monotonic() - start < 1.0, kind
+
+
+def _issue_inputs(t: str, c: str) -> dict[str, str]:
+    """The inputs issue 13 found crashing a whole run, each as given there."""
+    nested = f"SELECT * FROM {t} WHERE {c} IN " + f"(SELECT {c} FROM {t} WHERE {c} IN " * 100 + "(1)" + ")" * 100
+    parens = "SELECT " + "(" * 60 + "1" + ")" * 60
+    return {"60 parentheses": parens, "100 nested subqueries": nested,
+            "60 parentheses, fenced": f"```sql\n{parens}\n```", "100 nested subqueries, fenced": f"```sql\n{nested}\n```",
+            "zeroblob(1e9)": f"SELECT zeroblob(1e9) FROM {t}", "1 MB statement": "SELECT " + "1+" * 500_000 + "1"}
+
+
+@pytest.mark.parametrize("kind", list(_issue_inputs("t", "c")))
+def test_each_input_that_crashed_a_run_is_one_quick_verdict(spider, kind):
+    table, column = first_table_column(spider / "database" / "clinic" / "clinic.sqlite")
+    text = _issue_inputs(table, column)[kind]
+    example = next(e for e in SpiderBenchmark(spider, "dev").examples() if e.inputs["db_id"] == "clinic")
+    for sql_only in (True, False):
+        start = time.monotonic()
+        [scored] = SpiderBenchmark(spider, "dev", timeout_s=TIMEOUT_S, sql_only=sql_only).score([example], [text])
+        assert scored.verdict in ALLOWED, (kind, sql_only, scored.verdict)
+        assert time.monotonic() - start < 2.0, (kind, sql_only)   # the 1 MB statement's normalisation took 63 s
