@@ -21,13 +21,14 @@ from harness.options import as_kwargs, make_options
 from harness.progress import LoopProgress
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import build_manifest
-from harness.runs.records import Run, Variant, summarize, write_run
+from harness.runs.records import PartialRecords, Run, Variant, scoring_key, summarize, write_run
 from harness.trust import runs as trust
 from harness.types import Example, Generation, GenerationRequest, Record, Sampling
 
 log = logging.getLogger(__name__)
 
 BASE = "base"
+SCORE_BATCH = 256  # examples scored (and their records appended to disk) at a time
 
 
 @dataclass
@@ -118,13 +119,42 @@ def _flush_size(spec: GenerationSpec) -> int:
     return int(getattr(spec.backend_options, "batch_size", 8))
 
 
-def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str]) -> list[Record]:
-    """One record per example: the benchmark's judgement of its output plus the example and its prompt hash."""
+def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str],
+          partial: PartialRecords | None = None) -> list[Record]:
+    """One record per example: the benchmark's judgement of its output plus the example and its prompt hash.
+
+    Examples are scored in batches of SCORE_BATCH. With `partial`, each scored batch is appended to it (and
+    fsynced) before the next starts, and the records it already holds for the same example and output are
+    reused, not scored again: a rerun after a crash or Ctrl-C resumes.
+    """
+    position = {example.index: p for p, example in enumerate(examples)}
+    done: dict[int, Record] = {}
+    if partial is not None:
+        for record in partial.read():
+            p = position.get(record.index)
+            if p is not None and record.raw_output == outputs[p]:
+                done[p] = record
+        partial.restart(list(done.values()))
+    todo = [p for p in range(len(examples)) if p not in done]
     with progress_bar() as bar:
-        task = bar.add_task("scoring", total=len(examples))
-        scored = benchmark.score(examples, outputs, on_done=lambda k: bar.advance(task, k))
-    return [Record.from_scored(example, output, judged, prompt_hash=prompt_hash(benchmark.messages(example)))
-            for example, output, judged in zip(examples, outputs, scored)]
+        task = bar.add_task(f"scoring ({len(done)} already scored)" if done else "scoring", total=len(examples),
+                            completed=len(done))
+        try:
+            for start in range(0, len(todo), SCORE_BATCH):
+                batch = todo[start:start + SCORE_BATCH]
+                chosen = [examples[p] for p in batch]
+                scored = benchmark.score(chosen, [outputs[p] for p in batch], on_done=lambda k: bar.advance(task, k))
+                records = [Record.from_scored(e, outputs[p], judged, prompt_hash=prompt_hash(benchmark.messages(e)))
+                           for p, e, judged in zip(batch, chosen, scored)]
+                if partial is not None:
+                    partial.append(records)
+                done.update(zip(batch, records))
+        except BaseException:  # Ctrl-C or a crash: say where the finished records are
+            if partial is not None and done:
+                log.warning("scoring stopped: %d of %d records kept in %s; rerunning with the same --out scores "
+                            "only the rest", len(done), len(examples), partial.path)
+            raise
+    return [done[p] for p in range(len(examples))]
 
 
 def prompt_hash(messages: Sequence[dict[str, str]]) -> str:
@@ -161,10 +191,13 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
                             generation={"backend": spec.backend, **as_kwargs(spec.backend_options)})
     audit = trust.run_audit(benchmark, shared["data"])  # cached per data fingerprint
     base_outputs = [g.text for g in generations[spec.base_name]]
+    # Kept until every variant is written: a rerun after a crash in a later variant rescores none of the earlier.
+    key = scoring_key(shared)
+    partials = {name: PartialRecords.in_run(Path(out_dir) / name, key) for name, _ in spec.variants()}
     variants = {}
     for name, adapter in spec.variants():
         gens = generations[name]
-        records = score(benchmark, examples, [g.text for g in gens])
+        records = score(benchmark, examples, [g.text for g in gens], partials[name])
         for record, g in zip(records, gens):
             record.prompt_tokens, record.completion_tokens, record.gen_seconds = (g.prompt_tokens, g.completion_tokens,
                                                                                   g.seconds)
@@ -172,6 +205,8 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
         notes = trust.variant_notes(benchmark, examples, records, [g.text for g in gens], base_outputs, adapter,
                                     audit, trust_options)
         variants[name] = write_variant(benchmark, name, records, manifest, Path(out_dir) / name, notes)
+    for partial in partials.values():
+        partial.remove()
     return Run(variants, Path(out_dir))
 
 
@@ -180,8 +215,11 @@ def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | P
                   trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
     """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
     examples = select(benchmark, limit)
-    records = score(benchmark, examples, outputs)
     manifest = build_manifest(benchmark, limit=limit, predictions=source)
+    partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
+    records = score(benchmark, examples, outputs, partial)
     notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
                                 trust.run_audit(benchmark, manifest["data"]), trust_options)
-    return Run({name: write_variant(benchmark, name, records, manifest, Path(out_dir), notes)}, Path(out_dir))
+    variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes)
+    partial.remove()
+    return Run({name: variant}, Path(out_dir))

@@ -6,6 +6,7 @@ CTEs and cross joins, giant blobs and strings, deep nesting, NUL bytes, lone sur
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 # Queries that can only end by the deadline (a single long function call or a huge join).
@@ -78,3 +79,12 @@ def hostile(table: str, column: str, outside: Path, *, slow: bool = True) -> lis
 def as_model_outputs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The same SQL as a chatty model would write it (fenced, with prose), for the extraction path."""
     return [(category, f"Here is the query:\n```sql\n{sql}\n```\nIt answers the question.") for category, sql in pairs]
+
+
+def first_table_column(db: Path) -> tuple[str, str]:
+    """The first table of a SQLite file and its first column: what the hostile queries read."""
+    conn = sqlite3.connect(db)
+    table = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchone()[0]
+    column = conn.execute(f'PRAGMA table_info("{table}")').fetchone()[1]
+    conn.close()
+    return table, column

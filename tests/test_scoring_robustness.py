@@ -65,6 +65,25 @@ def test_corrupt_database_is_one_line_naming_the_file(tiny_spider):
         SpiderBenchmark(tiny_spider, "dev").examples()
 
 
+@pytest.mark.parametrize("benchmark", ["sql2text", "bird"])
+def test_corrupt_database_of_sql2text_or_bird_is_one_line_before_any_work(benchmark, tiny_spider, tmp_path, capsys):
+    from harness.benchmarks.bird_mini import build
+    from harness.cli import main
+
+    if benchmark == "bird":
+        data = build(tmp_path / "bird")
+        bad = sorted((data / "dev_databases").rglob("*.sqlite"))[0]
+    else:
+        data, bad = tiny_spider, tiny_spider / "database" / "shop" / "shop.sqlite"
+    bad.write_bytes(os.urandom(4096))
+    (tmp_path / "pred.txt").write_text("x\n")
+    code = main(["score", benchmark, "--data", str(data), "--predictions", str(tmp_path / "pred.txt"), "--limit", "1",
+                 "--out", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad.name}: not a readable SQLite database" in err.replace("\n", "")
+    assert not (tmp_path / "run").exists()
+
+
 def _writer(path: str, worker: int, n: int) -> None:
     with GenerationCache(path) as cache:
         for start in range(0, n, 10):

@@ -112,7 +112,9 @@ class BirdBenchmark(Benchmark):
 
     @cached_property
     def _examples(self) -> list[Example]:
-        examples = []
+        from harness.sql.sandbox import probe_database
+
+        examples, probed = [], set()
         for where, row in read_json_rows(self.split_file):
             for key in ("db_id", "question", "SQL"):
                 if not isinstance(row.get(key), str) or not row[key].strip():
@@ -128,6 +130,10 @@ class BirdBenchmark(Benchmark):
                 continue
             if not (self.db_dir / db_id).is_dir():
                 raise DataError(f"{where}: database folder {self.db_dir / db_id} does not exist")
+            if db_id not in probed:  # a corrupt file is one line naming it, before any work
+                probed.add(db_id)
+                if problem := probe_database(database_file(self.db_dir, db_id)):
+                    raise DataError(problem)
             inputs = {"db_id": db_id, "question": row["question"].strip(),
                       "evidence": row.get("evidence", "").strip()}
             if "question_id" in row:

@@ -155,6 +155,7 @@ class Sql2TextBenchmark(Benchmark):
     def _spider_triples(self, split_file: Path) -> Iterator[tuple[str, str, str, str | None]]:
         """(sql, context, question, db_id) per Spider record; context = CREATE TABLE of the tables used."""
         from harness.benchmarks.spider import database_file
+        from harness.sql.sandbox import probe_database
 
         _, root = self._source
         schemas: dict[str, dict[str, str]] = {}
@@ -163,7 +164,10 @@ class Sql2TextBenchmark(Benchmark):
             if db_id not in schemas:
                 if not (root / "database" / db_id).is_dir():
                     raise DataError(f"{where}: database folder {root / 'database' / db_id} does not exist")
-                schemas[db_id] = create_table_statements(database_file(root / "database", db_id))
+                db_file = database_file(root / "database", db_id)
+                if problem := probe_database(db_file):  # a corrupt file is one line naming it
+                    raise DataError(problem)
+                schemas[db_id] = create_table_statements(db_file)
             yield sql, schema_context(schemas[db_id], sql), question, db_id
 
 

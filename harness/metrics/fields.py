@@ -120,7 +120,7 @@ def parse_json_object(text: str) -> tuple[bool, Any]:
     for candidate in candidates:
         try:
             return True, json.loads(candidate.strip())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # deep nesting is unparseable, not a failed run
             continue
     return False, None
 

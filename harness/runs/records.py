@@ -5,7 +5,9 @@ only through `load_run`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import math
 import os
 from collections import Counter, defaultdict
@@ -18,9 +20,14 @@ from harness.errors import DataError
 from harness.metrics.stats import bootstrap_ci, bootstrap_mean_ci
 from harness.types import Record
 
+log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 2  # 2: one Record shape for every benchmark (`prediction`, `details`); 1 still loads
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "summary.json"
+PARTIAL_FILE = "records.jsonl.partial"  # records appended while scoring; replaced by RECORDS_FILE at the end
+# What, besides an example and its output, decides its record: the manifest entries a resumed scoring must share.
+_SCORING_KEY_FIELDS = ("benchmark", "benchmark_options", "data", "prompt", "libraries", "git_sha")
 
 
 @dataclass
@@ -83,9 +90,72 @@ def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummar
     """Write records then summary, each atomically (a reader never sees half a file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / RECORDS_FILE, "".join(json.dumps(r.to_json(), ensure_ascii=False, default=str) + "\n" for r in records))
-    _atomic_write(out / SUMMARY_FILE, json.dumps(summary.to_json(), indent=2, ensure_ascii=False, default=str) + "\n")
+    _atomic_write(out / RECORDS_FILE, _lines(records))
+    _atomic_write(out / SUMMARY_FILE, _dumps(summary.to_json(), indent=2) + "\n")
     return out
+
+
+def scoring_key(manifest: dict[str, Any]) -> str:
+    """A hash of what a record depends on besides its example and output (benchmark, options, data, prompt,
+    code), read from the run's manifest: partial records are resumed only under the same key."""
+    chosen = {name: manifest.get(name) for name in _SCORING_KEY_FIELDS}
+    return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PartialRecords:
+    """Records appended to `<run dir>/records.jsonl.partial` as they are scored, fsynced per batch, so a crash
+    or Ctrl-C keeps them. The first line holds the scoring key; a rerun under the same key reads the records
+    back (a line torn by a kill mid-write is dropped) and scores only the rest."""
+
+    path: Path
+    key: str
+
+    @classmethod
+    def in_run(cls, out_dir: str | Path, key: str) -> "PartialRecords":
+        return cls(Path(out_dir) / PARTIAL_FILE, key)
+
+    @property
+    def _header(self) -> dict[str, Any]:
+        return {"partial_records_of": self.key, "schema_version": SCHEMA_VERSION}
+
+    def read(self) -> list[Record]:
+        """The records an unfinished scoring under this key left, in file order; none if the key differs."""
+        try:
+            lines = self.path.read_bytes().split(b"\n")
+        except FileNotFoundError:
+            return []
+        if _parse(lines[0]) != self._header:
+            log.info("%s: scored under other settings; scoring again", self.path)
+            return []
+        records = []
+        for number, line in enumerate(lines[1:], start=2):
+            data = _parse(line)
+            if isinstance(data, dict):
+                try:
+                    records.append(Record.from_json(data, SCHEMA_VERSION))
+                    continue
+                except TypeError:
+                    pass
+            if line.strip():  # torn by a kill mid-write (the last line): its example is scored again
+                log.info("%s: line %d is incomplete; its example is scored again", self.path, number)
+        return records
+
+    def restart(self, records: Sequence[Record]) -> None:
+        """Start the file afresh with the key and the records kept (atomically: a crash keeps the old file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.path, _dumps(self._header) + "\n" + _lines(records))
+
+    def remove(self) -> None:
+        """Once the command has written every run directory: its records are in `records.jsonl`."""
+        self.path.unlink(missing_ok=True)
+
+    def append(self, records: Sequence[Record]) -> None:
+        """Append one scored batch and fsync it: on disk before the next batch is scored."""
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(_lines(records))
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def load_run(run_dir: str | Path) -> tuple[RunSummary, list[Record]]:
@@ -179,7 +249,38 @@ def find_runs(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(found)
 
 
+def _lines(records: Sequence[Record]) -> str:
+    return "".join(_dumps(r.to_json()) + "\n" for r in records)
+
+
+def _dumps(data: Any, indent: int | None = None) -> str:
+    """JSON with UTF-8 text as is; a value holding a lone surrogate (model output is untrusted: a JSON escape in
+    a server's reply can make one), which UTF-8 cannot encode, is written with \\u escapes instead."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=indent, default=str)
+    return text
+
+
+def _parse(line: bytes) -> Any:
+    """A JSON value, or None for a line that is not one (torn, or not UTF-8)."""
+    try:
+        return json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
 def _atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file, fsync, and rename over `path`: readers see the old file or the new one."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk or Ctrl-C mid-write leaves nothing behind
+        tmp.unlink(missing_ok=True)
+        raise

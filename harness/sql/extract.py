@@ -22,6 +22,7 @@ from sqlglot import exp
 from harness.sql.normalize import parse_query, parses, within_bounds
 
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_UP_TO_LAST_CLOSE = re.compile(r".*</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _INLINE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _START = re.compile(r"\b(?:select|with)\b", re.IGNORECASE)
@@ -36,7 +37,11 @@ MAX_OUTPUT_CHARS = 100_000
 
 
 def _strip_thinking(text: str) -> str:
-    text = _THINK_BLOCK.sub("", text)
+    # No block closes past the last `</think>`; matching there would rescan to the end from every unclosed
+    # `<think>` (quadratic: 6 s for a model looping on the tag 10,000 times).
+    head = _UP_TO_LAST_CLOSE.match(text)
+    cut = head.end() if head else 0
+    text = _THINK_BLOCK.sub("", text[:cut]) + text[cut:]
     if "</think>" in text.lower():  # opening tag was in the prompt
         text = text[text.lower().rindex("</think>") + len("</think>"):]
     if "<think>" in text.lower():  # never closed: the rest is reasoning
