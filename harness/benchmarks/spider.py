@@ -144,6 +144,9 @@ class SpiderBenchmark(Benchmark):
         return _BACKQUOTED.sub(r"\1", example.target)
 
     def schema(self, db_id: str) -> str:
+        if not self._schemas:
+            self._schemas = _rendered_schemas(self.db_dir, sorted({e.inputs["db_id"] for e in self.examples()}),
+                                              self.schema_format)
         if db_id not in self._schemas:
             self._schemas[db_id] = render_schema(database_file(self.db_dir, db_id), self.schema_format, db_id)
         return self._schemas[db_id]
@@ -158,7 +161,9 @@ class SpiderBenchmark(Benchmark):
               on_done: Callable[[int], None] | None = None) -> list[Scored]:
         """Per-example judgements. Each step is guarded per example: a prediction whose extraction or
         normalisation fails gets verdict ``unparseable`` (or no exact match) with the reason, never an abort."""
+        from harness.runs.cache import derived_cache
         from harness.sql.execution import ExecItem, score_execution
+        from harness.sql.pool import ForkedCall
 
         extracted, failures = [], {}
         for position, output in enumerate(outputs):
@@ -169,8 +174,12 @@ class SpiderBenchmark(Benchmark):
                 failures[position] = f"SQL extraction failed: {type(err).__name__}: {err}"
         executed = [sql.replace("value", "1") if sql and self.value_placeholder else sql for sql in extracted]
         items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, executed)]
-        verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
-                                   keep_distinct=self.keep_distinct, on_done=on_done)
+        new_texts = sorted({sql for sql in extracted if sql and sql not in self._normal_forms})
+        # Exact match's sqlglot work on the predictions runs in a child process next to their execution.
+        with derived_cache() as gold_cache, ForkedCall(_normal_forms, new_texts) as normalizing:
+            verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
+                                       keep_distinct=self.keep_distinct, on_done=on_done, gold_cache=gold_cache)
+            self._normal_forms.update(normalizing.result() or {})  # what the child lacks is computed below
         records = []
         for position, (example, sql, verdict) in enumerate(zip(examples, extracted, verdicts)):
             exact, exact_error = self._exact_match(sql, example.target)
@@ -194,17 +203,21 @@ class SpiderBenchmark(Benchmark):
             return False, f"exact-match normalisation failed: {type(err).__name__}: {err}"
 
     def _normalized(self, sql: str) -> str | None:
-        from harness.sql.normalize import normalize_sql
-
         if sql not in self._normal_forms:
+            from harness.sql.normalize import normalize_sql  # sqlglot: imported only when needed
+
             self._normal_forms[sql] = normalize_sql(sql)
         return self._normal_forms[sql]
 
     def data_identity(self) -> dict[str, Any]:
+        from harness.runs.cache import derived_cache, path_hashes
+
         db_ids = sorted({e.inputs["db_id"] for e in self.examples()})
+        with derived_cache() as cache:
+            databases = path_hashes([self.db_dir / d for d in db_ids], cache)
         return {
             "path": str(self.root.resolve()), "split": self.split, "split_sha256": hash_path(self.split_file),
-            "databases_sha256": combined_hash([hash_path(self.db_dir / d) for d in db_ids]),
+            "databases_sha256": combined_hash(databases.values()),
             "n_databases": len(db_ids), "excluded_dbs": sorted(self.exclude_dbs),
             "included_dbs": sorted(self.include_dbs),
         }
@@ -232,6 +245,38 @@ def gold_facts(queries: Sequence[str]) -> dict[str, tuple[str, str | None]]:
            "sqlglot": version("sqlglot")}
     facts = cached_json(cache_dir() / "gold", "spider-gold", key, compute)
     return {sql: (level, normal) for sql, (level, normal) in zip(distinct, facts)}
+
+
+def _rendered_schemas(db_dir: Path, db_ids: Sequence[str], schema_format: str) -> dict[str, str]:
+    """Each database's schema text, kept in the derived-facts cache by file hash, format and code version
+    (reading a hundred SQLite schemas costs more than scoring their predictions)."""
+    from harness.runs.cache import derived_cache, path_hashes
+
+    files = {db_id: database_file(db_dir, db_id) for db_id in db_ids}
+    code = hash_path(Path(__file__).parent.parent / "sql" / "schema.py")
+    with derived_cache() as cache:
+        hashes = path_hashes(list(files.values()), cache)
+        keys = {db_id: "schema:" + hashlib.sha256(f"{hashes[f]}\0{schema_format}\0{db_id}\0{code}".encode()).hexdigest()
+                for db_id, f in files.items()}
+        stored = cache.get_many(keys.values())
+        found = {db_id: stored[key].decode() for db_id, key in keys.items() if key in stored}
+        fresh = {db_id: render_schema(files[db_id], schema_format, db_id) for db_id in files if db_id not in found}
+        cache.put_many({keys[db_id]: text.encode() for db_id, text in fresh.items()})
+    return {**found, **fresh}
+
+
+def _normal_forms(queries: Sequence[str]) -> dict[str, str | None]:
+    """Normalised form of each query whose normalisation does not fail (for the failures the caller
+    records why)."""
+    from harness.sql.normalize import normalize_sql
+
+    found = {}
+    for sql in queries:
+        try:
+            found[sql] = normalize_sql(sql)
+        except Exception:  # noqa: BLE001, S112 - hostile text: the caller normalises it again and keeps the error
+            continue
+    return found
 
 
 def _official_line(output: str) -> str | None:

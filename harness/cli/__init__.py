@@ -29,12 +29,14 @@ def show_defaults(parser: argparse.ArgumentParser) -> None:
         action.help = f"{action.help or ''} (default: %(default)s)".lstrip()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or only of `command` (only its module is imported: `harness score`
+    does not pay for the generation and training code's imports)."""
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.split(":")[0])
     parser.add_argument("--debug", action="store_true",
                         help="debug logging, and a traceback for every error (also expected ones)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in (command,) if command in COMMANDS else COMMANDS:
         importlib.import_module(f"harness.cli.{name}").add_parser(sub)
     for command in sub.choices.values():
         show_defaults(command)
@@ -42,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # The only top-level option (--debug) takes no value, so the first other word names the command.
+    args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     from harness.errors import HarnessError
 
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(message)s",

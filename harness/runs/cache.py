@@ -4,7 +4,8 @@ Generations live in SQLite in WAL mode, committed after every batch: a crash or 
 batch in flight, and a rerun (or a rerun that only changes scoring) regenerates nothing it already has.
 Several processes may share one cache file: a busy timeout waits for the writer, and a write that still
 finds the database locked is rolled back and retried, so a failed write never leaves the connection inside
-a transaction (where every later write would fail too).
+a transaction (where every later write would fail too). :class:`BlobCache` is the same store for derived
+bytes (gold query results), and :func:`path_hashes` remembers content hashes of files by their stat.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Self, Sequence
 
+from harness.io import hash_path
 from harness.types import Generation
 
 _BUSY_TIMEOUT_MS = 30_000
@@ -41,37 +43,15 @@ def generation_key(
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class GenerationCache:
-    def __init__(self, path: str | Path):
+class _Store:
+    """A SQLite file in WAL mode shared by processes; every write in its own retried transaction."""
+
+    def __init__(self, path: str | Path, schema: str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")  # not inside a transaction; waits out the busy timeout
-        self._write(lambda db: db.execute(
-            "CREATE TABLE IF NOT EXISTS generations ("
-            " key TEXT PRIMARY KEY, text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,"
-            " seconds REAL, created REAL)"
-        ))
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, Generation]:
-        found: dict[str, Generation] = {}
-        keys = list(dict.fromkeys(keys))
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key, text, prompt_tokens, completion_tokens, seconds FROM generations WHERE key IN ({marks})",
-                chunk,
-            )
-            for key, text, p, c, s in rows:
-                found[key] = Generation(text=text, prompt_tokens=p or 0, completion_tokens=c or 0, seconds=s or 0.0)
-        return found
-
-    def put_many(self, items: Iterable[tuple[str, Generation]]) -> None:
-        now = time.time()
-        rows = [(k, g.text, g.prompt_tokens, g.completion_tokens, g.seconds, now) for k, g in items]
-        if rows:
-            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)", rows))
+        self._write(lambda db: db.execute(schema))
 
     def _write(self, statement: Callable[[sqlite3.Connection], object]) -> None:
         """Run ``statement`` in its own transaction; on "database is locked" roll back and retry."""
@@ -92,14 +72,83 @@ class GenerationCache:
                     self._db.execute("ROLLBACK")
                 raise
 
+    def _select(self, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """Rows of ``sql`` (with one ``{marks}`` for an IN list) for the keys, 500 at a time."""
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            yield from self._db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "GenerationCache":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class GenerationCache(_Store):
+    def __init__(self, path: str | Path):
+        super().__init__(path, "CREATE TABLE IF NOT EXISTS generations ("
+                               " key TEXT PRIMARY KEY, text TEXT NOT NULL, prompt_tokens INTEGER,"
+                               " completion_tokens INTEGER, seconds REAL, created REAL)")
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Generation]:
+        found: dict[str, Generation] = {}
+        rows = self._select("SELECT key, text, prompt_tokens, completion_tokens, seconds FROM generations"
+                            " WHERE key IN ({marks})", keys)
+        for key, text, p, c, s in rows:
+            found[key] = Generation(text=text, prompt_tokens=p or 0, completion_tokens=c or 0, seconds=s or 0.0)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Generation]]) -> None:
+        now = time.time()
+        rows = [(k, g.text, g.prompt_tokens, g.completion_tokens, g.seconds, now) for k, g in items]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)", rows))
+
+class BlobCache(_Store):
+    """Bytes by key (derived from data by code: the key must hash everything that determines the value)."""
+
+    def __init__(self, path: str | Path):
+        super().__init__(path, "CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        return dict(self._select("SELECT key, value FROM blobs WHERE key IN ({marks})", keys))
+
+    def put_many(self, items: Mapping[str, bytes]) -> None:
+        if items:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", items.items()))
+
+
+def derived_cache() -> BlobCache:
+    """The shared store of facts derived from data: file hashes, gold query results."""
+    from harness.paths import cache_dir
+
+    return BlobCache(cache_dir() / "derived.sqlite")
+
+
+def path_hashes(paths: Sequence[Path], cache: BlobCache) -> dict[Path, str]:
+    """:func:`harness.io.hash_path` of each file or folder, read again only when the size, mtime, inode or
+    device of one of its files changed (the rule git and make rely on: a write that keeps all four is not
+    seen)."""
+    keys = {path: _stat_key(path) for path in paths}
+    known = cache.get_many(keys.values())
+    found = {path: known[key].decode() for path, key in keys.items() if key in known}
+    fresh = {path: hash_path(path) for path in paths if path not in found}
+    cache.put_many({keys[path]: digest.encode() for path, digest in fresh.items()})
+    return {path: found.get(path) or fresh[path] for path in paths}
+
+
+def _stat_key(path: Path) -> str:
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    stats = []
+    for f in files:
+        st = f.stat()
+        stats.append((str(f.relative_to(path)), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev))
+    return "hash:" + hashlib.sha256(json.dumps([os.path.abspath(path), stats]).encode()).hexdigest()
 
 
 def cached_json(folder: Path, name: str, key: Mapping[str, Any], compute: Callable[[], Any]) -> Any:

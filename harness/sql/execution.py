@@ -11,6 +11,12 @@ one whose text equals the gold's is correct without running it again. SQL that c
 reads the clock (:func:`is_volatile`) is neither merged nor cached: it runs once per prediction, gold
 included, as in the official evaluator.
 
+Gold results persist across runs in a :class:`harness.runs.cache.BlobCache` (``gold_cache``), keyed by the
+database file's content hash, the gold SQL, the fetch settings, SQLite's version and the sandbox's code, so a
+second scoring of the same data (another variant, another run) executes no gold query. The parent reads
+them before it forks the workers, which see them as inherited memory; results a worker computes come back
+with its outcomes and are stored at the end. Only results that ran within the current ``timeout_s`` are used.
+
 With ``comparison="set"`` (BIRD's official EX) SQL runs exactly as given, rows are fetched distinct,
 results match when they are equal as sets, and each verdict also carries BIRD's Soft-F1
 (:mod:`harness.metrics.bird`); grouping, caching, the sandbox and the pool are the same.
@@ -26,23 +32,32 @@ official code takes any name containing ".sqlite", journals included).
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
+import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.metrics.bird import sets_match, soft_f1
 from harness.sql.equivalence import order_matters, postprocess_for_exec, results_match, squeeze_whitespace
 from harness.sql.pool import Slot, run_tasks
 from harness.sql.sandbox import QueryResult, execute, open_readonly
 
+if TYPE_CHECKING:
+    from harness.runs.cache import BlobCache
+
 VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "resource_limit", "no_sql", "gold_error")
 COMPARISONS = ("test_suite", "set")  # Spider's official bags with column permutations; BIRD's sets
 _TASKS_PER_WORKER = 4        # split big databases so that workers finish together
 _MIN_TASK_UNITS = 32
 _CACHE_ROWS = 1_000_000      # rows of results a task keeps for reuse
+_MAX_STORED_BYTES = 4 << 20  # a gold result larger than this (encoded) is not kept across runs
 # random()/randomblob(), 'now', CURRENT_DATE/TIME/TIMESTAMP, and date functions without a time value
 # (SQLite then assumes 'now').
 _VOLATILE = re.compile(r"\brandom(?:blob)?\s*\(|['\"]now['\"]|\bcurrent_(?:date|time|timestamp)\b"
@@ -67,8 +82,13 @@ class ExecVerdict:
 
 
 _NO_SQL = ExecVerdict("no_sql", "no SQL in the model output", 0.0)
-# verdict, error, seconds, soft-F1: what a worker sends back per prediction
-_Outcome = tuple[str, str | None, float, float | None]
+# A gold result computed by a worker, for the persistent cache: (file index in the task, SQL, encoded result)
+_Fresh = tuple[int, str, bytes]
+# verdict, error, seconds, soft-F1, then the gold results computed since the previous outcome: what a worker
+# sends back per prediction
+_Outcome = tuple[str, str | None, float, float | None, tuple[_Fresh, ...]]
+# (database file, SQL) -> result and seconds: gold results read from the persistent cache
+_Known = Mapping[tuple[Path, str], tuple[QueryResult, float]]
 
 
 @dataclass(frozen=True)
@@ -108,37 +128,56 @@ class _Executor:
     """
 
     def __init__(self, files: tuple[Path, ...], timeout_s: float, max_rows: int, distinct: bool = False,
-                 slot: Slot | None = None) -> None:
+                 slot: Slot | None = None, known: _Known | None = None) -> None:
         self.files = files
         self.timeout_s = timeout_s
         self.max_rows = max_rows
         self.distinct = distinct
         self.slot = slot
+        self.known = known or {}
         self.conns = [open_readonly(path) for path in files]
         self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
         self.cached_rows = 0
+        self.fresh: list[_Fresh] = []   # gold results run here that the persistent cache lacks
+        self.kept: set[tuple[int, str]] = set()
 
     def run(self, file_index: int, sql: str, *, gold: bool = False) -> tuple[QueryResult, float]:
         """Result of ``sql`` on file ``file_index`` and the seconds its execution took. The slot, if any,
         tells the supervising process the deadline of the statement in flight and whether it is gold."""
         key = (file_index, sql)
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
-        start = time.perf_counter()
-        if self.slot is not None:
-            self.slot[1] = float(gold)
-            self.slot[0] = time.monotonic() + self.timeout_s
-        result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
-                         distinct=self.distinct)
-        if self.slot is not None:
-            self.slot[0] = 0.0
-        entry = (result, time.perf_counter() - start)
-        n_rows = len(result.rows or ())
-        if self.cached_rows + n_rows <= _CACHE_ROWS and not is_volatile(sql):
-            self.cache[key] = entry
-            self.cached_rows += n_rows
+        entry = self.cache.get(key) or self.known.get((self.files[file_index], sql))
+        if entry is None:
+            start = time.perf_counter()
+            if self.slot is not None:
+                self.slot[1] = float(gold)
+                self.slot[0] = time.monotonic() + self.timeout_s
+            result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
+                             distinct=self.distinct)
+            if self.slot is not None:
+                self.slot[0] = 0.0
+            entry = (result, time.perf_counter() - start)
+            n_rows = len(result.rows or ())
+            if self.cached_rows + n_rows <= _CACHE_ROWS and not is_volatile(sql):
+                self.cache[key] = entry
+                self.cached_rows += n_rows
+        if gold:
+            self._keep(key, entry)
         return entry
+
+    def _keep(self, key: tuple[int, str], entry: tuple[QueryResult, float]) -> None:
+        """Queue a gold result that the persistent cache lacks, once."""
+        (file_index, sql), (result, seconds) = key, entry
+        if (key in self.kept or (self.files[file_index], sql) in self.known or result.rows is None
+                or result.truncated or is_volatile(sql)):
+            return
+        self.kept.add(key)
+        blob = marshal.dumps((result.rows, seconds))
+        if len(blob) <= _MAX_STORED_BYTES:
+            self.fresh.append((file_index, sql, blob))
+
+    def take_fresh(self) -> tuple[_Fresh, ...]:
+        fresh, self.fresh = tuple(self.fresh), []
+        return fresh
 
     def close(self) -> None:
         for conn in self.conns:
@@ -159,7 +198,7 @@ def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] |
 
 
 def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, float]], ordered: bool,
-           pred_sql: str) -> _Outcome:
+           pred_sql: str) -> tuple[str, str | None, float, float | None]:
     as_sets = ex.distinct
     failed = 0.0 if as_sets else None
     if pred_sql == gold_sql and not is_volatile(gold_sql):
@@ -186,9 +225,9 @@ def _judge(ex: _Executor, gold_sql: str, gold_runs: list[tuple[QueryResult, floa
     return "correct", None, total, f1
 
 
-def _score_task(task: _Task, slot: Slot | None = None) -> Iterator[_Outcome]:
+def _score_task(task: _Task, slot: Slot | None = None, known: _Known | None = None) -> Iterator[_Outcome]:
     """Outcomes of the task's predictions, group by group, in order, each as soon as it is decided."""
-    ex = _Executor(task.files, task.timeout_s, task.max_rows, task.comparison == "set", slot)
+    ex = _Executor(task.files, task.timeout_s, task.max_rows, task.comparison == "set", slot, known)
     try:
         for gold_sql, ordered, preds in task.groups:
             volatile = is_volatile(gold_sql)
@@ -196,9 +235,9 @@ def _score_task(task: _Task, slot: Slot | None = None) -> Iterator[_Outcome]:
             for pred_sql in preds:
                 gold_runs = _run_gold(ex, gold_sql) if volatile else shared
                 if isinstance(gold_runs, str):
-                    yield "gold_error", gold_runs, 0.0, 0.0 if ex.distinct else None
+                    yield "gold_error", gold_runs, 0.0, 0.0 if ex.distinct else None, ex.take_fresh()
                 else:
-                    yield _judge(ex, gold_sql, gold_runs, ordered, pred_sql)
+                    yield *_judge(ex, gold_sql, gold_runs, ordered, pred_sql), ex.take_fresh()
     finally:
         ex.close()
 
@@ -264,12 +303,12 @@ def _stop_outcomes(task: _Task, done: int, stage: float, reason: str) -> tuple[l
             if stage:
                 error = (f"gold query exceeded {task.timeout_s:g}s and was stopped" if reason == "deadline"
                          else f"gold query stopped its worker: {reason}")
-                settled = [("gold_error", error, 0.0, failed)] * (len(preds) - k)
+                settled = [("gold_error", error, 0.0, failed, ())] * (len(preds) - k)
                 rest_groups = task.groups[g + 1:]
             else:
                 settled = [("timeout", f"timed out after {task.timeout_s:g}s (stopped from outside)", task.timeout_s,
-                            failed) if reason == "deadline"
-                           else ("resource_limit", f"query stopped its worker: {reason}", 0.0, failed)]
+                            failed, ()) if reason == "deadline"
+                           else ("resource_limit", f"query stopped its worker: {reason}", 0.0, failed, ())]
                 rest_groups = ((gold_sql, ordered, preds[k + 1:]),) * (k + 1 < len(preds)) + task.groups[g + 1:]
             rest = (_Task(task.files, rest_groups, task.timeout_s, task.max_rows, task.comparison)
                     if rest_groups else None)
@@ -281,10 +320,11 @@ def _stop_outcomes(task: _Task, done: int, stage: float, reason: str) -> tuple[l
 def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: int | None = None,
                     timeout_s: float = 30.0, keep_distinct: bool = False,
                     on_done: Callable[[int], None] | None = None, max_rows: int = 100_000,
-                    comparison: str = "test_suite") -> list[ExecVerdict]:
+                    comparison: str = "test_suite", gold_cache: BlobCache | None = None) -> list[ExecVerdict]:
     """Score predictions by execution; verdicts come back in input order.
 
     ``comparison``: "test_suite" (Spider's official semantics) or "set" (BIRD's; ``keep_distinct`` unused).
+    ``gold_cache``: where gold results persist across runs (none: every gold query runs).
 
     Queries run in at most ``workers`` (default ``os.cpu_count()``) worker processes (see
     :mod:`harness.sql.pool`): a statement still running ``grace`` after its deadline (a fifth of
@@ -306,18 +346,60 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
     n_workers = max(1, workers or os.cpu_count() or 1)
     max_units = n_units if n_workers == 1 else max(_MIN_TASK_UNITS, n_units // (n_workers * _TASKS_PER_WORKER))
     tasks = _tasks(plan, files, max_units, timeout_s, max_rows, comparison)
+    store = _GoldStore(gold_cache, plan, files, timeout_s, max_rows, comparison) if gold_cache else None
 
     def collect(task_id: int, unit: int, outcome: _Outcome) -> None:
-        shared = ExecVerdict(*outcome)
+        shared = ExecVerdict(*outcome[:4])
         indices = tasks[task_id][1][unit]
         for index in indices:
             verdicts[index] = shared
+        if store and outcome[4]:
+            store.add(tasks[task_id][0].files, outcome[4])
         if on_done:
             on_done(len(indices))
 
-    run_tasks([task for task, _ in tasks], _score_task, on_outcome=collect, on_stop=_stop_outcomes,
-              workers=min(n_workers, len(tasks)), grace_s=max(0.05, timeout_s / 5))
+    try:
+        run_tasks([task for task, _ in tasks], partial(_score_task, known=store.known if store else None),
+                  on_outcome=collect, on_stop=_stop_outcomes, workers=min(n_workers, len(tasks)),
+                  grace_s=max(0.05, timeout_s / 5))
+    finally:
+        if store:
+            store.save()
     missing = [i for i, v in enumerate(verdicts) if v is None]
     if missing:
         raise RuntimeError(f"internal error: no verdict for items {missing[:10]}")
     return verdicts  # type: ignore[return-value]
+
+
+class _GoldStore:
+    """The gold results of a plan that ``cache`` holds (:attr:`known`), and the new ones to add to it."""
+
+    def __init__(self, cache: BlobCache, plan: _Plan, files: dict[str, tuple[Path, ...]], timeout_s: float,
+                 max_rows: int, comparison: str) -> None:
+        from harness.runs.cache import path_hashes
+
+        self.cache = cache
+        self.hashes = path_hashes(sorted({f for db_id in plan for f in files[db_id]}), cache)
+        code = hashlib.sha256(Path(execute.__code__.co_filename).read_bytes()).hexdigest()
+        self.settings = f"{comparison}:{max_rows}:{sqlite3.sqlite_version}:{code}"
+        wanted = {self.key(path, gold): (path, gold) for db_id, by_gold in plan.items()
+                  for gold, _ in by_gold if not is_volatile(gold) for path in files[db_id]}
+        self.known: dict[tuple[Path, str], tuple[QueryResult, float]] = {}
+        for key, blob in cache.get_many(wanted).items():
+            try:
+                rows, seconds = marshal.loads(blob)
+            except (ValueError, EOFError, TypeError):
+                continue  # an unreadable entry is run again (and rewritten)
+            if seconds <= timeout_s:
+                self.known[wanted[key]] = QueryResult(rows=rows), seconds
+        self.new: dict[str, bytes] = {}
+
+    def key(self, path: Path, sql: str) -> str:
+        return "gold:" + hashlib.sha256(f"{self.hashes[path]}\0{self.settings}\0{sql}".encode()).hexdigest()
+
+    def add(self, files: tuple[Path, ...], fresh: Sequence[_Fresh]) -> None:
+        for file_index, sql, blob in fresh:
+            self.new[self.key(files[file_index], sql)] = blob
+
+    def save(self) -> None:
+        self.cache.put_many(self.new)

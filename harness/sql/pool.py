@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from harness.sql.sandbox import harden_process
 
 T = TypeVar("T")
+R = TypeVar("R")
 Slot = Any  # a shared array of two doubles: [deadline on the monotonic clock or 0 when idle, stage flag]
 _POLL_S = 0.02
 _PR_SET_PDEATHSIG = 1
@@ -146,3 +147,46 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
                 worker.process.kill()
             worker.process.join()
             worker.conn.close()
+
+
+class ForkedCall(Generic[R]):
+    """``fn(arg)`` computed in a forked child process while the caller works on (with the workers above:
+    parsing predictions while they execute). The child dies with its parent; use it as a context manager so
+    that leaving early stops it too."""
+
+    def __init__(self, fn: Callable[[Any], R], arg: Any) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_call_main, args=(child_conn, os.getpid(), fn, arg), daemon=True)
+        self._process.start()
+        child_conn.close()
+
+    def result(self) -> R | None:
+        """The value, waiting for it; None if the child failed (the caller then does the work itself)."""
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError):
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._conn.close()
+
+    def __enter__(self) -> "ForkedCall[R]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _call_main(conn: Connection, parent_pid: int, fn: Callable[[Any], Any], arg: Any) -> None:
+    _die_with_parent(parent_pid)
+    try:
+        value = fn(arg)
+    except BaseException:  # noqa: BLE001 - the parent sees EOF and does the work itself
+        os._exit(1)
+    conn.send(value)

@@ -69,7 +69,7 @@ def _authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None
 def open_readonly(db_path: str | Path) -> sqlite3.Connection:
     """Open ``db_path`` read-only with the authorizer and :data:`LIMITS` installed; raises FileNotFoundError
     if missing, ``sqlite3.DatabaseError`` if it is not a database."""
-    path = Path(db_path).resolve()
+    path = Path(db_path).absolute()
     if not path.is_file():
         raise FileNotFoundError(f"SQLite database not found: {path}")
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None,
@@ -92,7 +92,7 @@ def probe_database(db_path: str | Path) -> str | None:
     if not path.is_file():
         return f"{path}: SQLite database not found"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
