@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -105,3 +108,16 @@ def test_distinct_is_stripped_unless_kept(tiny_spider):
 def test_cli_errors_print_brackets_verbatim(tiny_spider, tmp_path, capsys):
     assert main(["score", "spider", "--data", str(tiny_spider), "--predictions", str(tmp_path / "[missing].jsonl")]) == 2
     assert "[missing].jsonl" in capsys.readouterr().err
+
+
+def test_scoring_command_imports_no_model_code(tiny_spider, tmp_path):
+    """`harness score` imports only its own command: no torch, transformers or generation code."""
+    pred = tmp_path / "pred.sql"
+    pred.write_text("SELECT count(*) FROM singer\n" * 6)
+    heavy = ("torch", "transformers", "peft", "trl", "harness.cli.run", "harness.backends.hf")
+    code = ("import sys; from harness.cli import main; assert main(sys.argv[1:]) == 0; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, "score", "spider", "--data", str(tiny_spider), "--predictions",
+                          str(pred), "--out", str(tmp_path / "run")], capture_output=True, text=True, check=True,
+                         env={**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -3,7 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.runs.cache import BlobCache
 from harness.sql.execution import ExecItem, score_execution
+from harness.sql.pool import ForkedCall
 
 
 def make_db(path: Path, rows: list[tuple[str, int]]) -> None:
@@ -199,7 +201,8 @@ def reference_verdict(item: ExecItem, db_dir: Path) -> str:
 
 @pytest.mark.parametrize("pooled", [False, True])
 @pytest.mark.parametrize("cache_rows", [0, 1_000_000])
-def test_verdicts_equal_one_at_a_time_reference(db_dir, monkeypatch, pooled, cache_rows):
+@pytest.mark.parametrize("stored_gold", [False, True])
+def test_verdicts_equal_one_at_a_time_reference(db_dir, tmp_path, monkeypatch, pooled, cache_rows, stored_gold):
     import random
 
     import harness.sql.execution as execution
@@ -214,6 +217,52 @@ def test_verdicts_equal_one_at_a_time_reference(db_dir, monkeypatch, pooled, cac
     rng = random.Random(7)
     items = [ExecItem(rng.choice(["music", "suite"]), rng.choice(queries[:8]), rng.choice(queries + [None]))
              for _ in range(300)]
-    got = verdicts(items, db_dir, workers=2)
+    if stored_gold:  # the second run reads every gold result from the first
+        with BlobCache(tmp_path / "derived.sqlite") as cache:
+            assert verdicts(items, db_dir, workers=2, gold_cache=cache)
+            got = verdicts(items, db_dir, workers=2, gold_cache=cache)
+    else:
+        got = verdicts(items, db_dir, workers=2)
     assert len(set(items)) < len(items) and {"correct", "wrong_result", "execution_error", "no_sql"} <= set(got)
     assert got == [reference_verdict(item, db_dir) for item in items]
+
+
+def test_gold_results_persist_across_runs(db_dir, tmp_path, executed):
+    gold, other_gold = "SELECT name FROM singer WHERE age > 20", "SELECT max(age) FROM singer"
+    preds = [gold, "SELECT name FROM singer", other_gold, "SELECT nam FROM singer", None]
+    items = [ExecItem(db, g, p) for db in ("music", "suite") for g in (gold, other_gold) for p in preds]
+    with BlobCache(tmp_path / "derived.sqlite") as cache:
+        first = verdicts(items, db_dir, workers=1, gold_cache=cache)
+        assert gold in executed() and other_gold in executed()
+        before = len(executed())
+        second = verdicts(items, db_dir, workers=2, gold_cache=cache)
+    # the second run executed only the predictions that are no question's gold
+    assert sorted(set(executed()[before:])) == ["SELECT nam FROM singer", "SELECT name FROM singer"]
+    assert first == second == verdicts(items, db_dir, workers=1)
+    assert first[:5] == ["correct", "wrong_result", "wrong_result", "execution_error", "no_sql"]
+
+
+def test_a_changed_database_gets_fresh_gold_results(db_dir, tmp_path):
+    items = [ExecItem("music", "SELECT count(*) FROM singer", "SELECT 4")]
+    with BlobCache(tmp_path / "derived.sqlite") as cache:
+        assert verdicts(items, db_dir, workers=1, gold_cache=cache) == ["correct"]
+        conn = sqlite3.connect(db_dir / "music" / "music.sqlite")
+        conn.execute("INSERT INTO singer VALUES ('Dee', 50)")
+        conn.commit()
+        conn.close()
+        assert verdicts(items, db_dir, workers=1, gold_cache=cache) == ["wrong_result"]
+
+
+def test_a_stored_gold_result_slower_than_the_limit_is_run_again(db_dir, tmp_path, executed):
+    gold = "SELECT name FROM singer"
+    with BlobCache(tmp_path / "derived.sqlite") as cache:
+        verdicts([ExecItem("music", gold, "SELECT 1")], db_dir, workers=1, gold_cache=cache)
+        verdicts([ExecItem("music", gold, "SELECT 1")], db_dir, workers=1, gold_cache=cache, timeout_s=1e-9)
+    assert executed().count(gold) == 2
+
+
+def test_forked_call_returns_the_value_or_none_when_the_child_fails():
+    with ForkedCall(sorted, [3, 1, 2]) as call:
+        assert call.result() == [1, 2, 3]
+    with ForkedCall(int, "not a number") as call:
+        assert call.result() is None

@@ -93,11 +93,12 @@ class SpiderBenchmark(Benchmark):
 
     @cached_property
     def _examples(self) -> list[Example]:
+        from harness.runs.cache import derived_cache, first_failure
         from harness.sql.sandbox import probe_database
 
         rows = _read_json_list(self.split_file)
         self._check_db_names(rows)
-        examples, probed = [], set()
+        examples, probed, db_files = [], set(), []
         for position, row in enumerate(rows):
             for key in ("db_id", "question", "query"):
                 if not isinstance(row.get(key), str) or not row[key].strip():
@@ -109,15 +110,16 @@ class SpiderBenchmark(Benchmark):
                 folder = self.db_dir / row["db_id"]
                 if not folder.is_dir():
                     raise DataError(f"{self.split_file}: record {position}: database folder {folder} does not exist")
-                for db_file in sorted(folder.glob("*.sqlite")):
-                    if problem := probe_database(db_file):
-                        raise DataError(problem)
+                db_files += sorted(folder.glob("*.sqlite"))
             examples.append(Example(
                 index=len(examples),
                 inputs={"db_id": row["db_id"], "question": row["question"].strip()},
                 target=row["query"].strip(),
                 tags={"db_id": row["db_id"]},
             ))
+        with derived_cache() as cache:
+            if problem := first_failure(db_files, probe_database, cache, "probed"):
+                raise DataError(problem)
         facts = gold_facts([e.target for e in examples])
         self._normal_forms.update((sql, normal) for sql, (_, normal) in facts.items())
         return [dataclasses.replace(e, tags={"hardness": facts[e.target][0], **e.tags}) for e in examples]

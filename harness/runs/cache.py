@@ -134,7 +134,7 @@ def path_hashes(paths: Sequence[Path], cache: BlobCache) -> dict[Path, str]:
     """:func:`harness.io.hash_path` of each file or folder, read again only when the size, mtime, inode or
     device of one of its files changed (the rule git and make rely on: a write that keeps all four is not
     seen)."""
-    keys = {path: _stat_key(path) for path in paths}
+    keys = {path: f"hash:{_stat_key(path)}" for path in paths}
     known = cache.get_many(keys.values())
     found = {path: known[key].decode() for path, key in keys.items() if key in known}
     fresh = {path: hash_path(path) for path in paths if path not in found}
@@ -142,13 +142,35 @@ def path_hashes(paths: Sequence[Path], cache: BlobCache) -> dict[Path, str]:
     return {path: found.get(path) or fresh[path] for path in paths}
 
 
+def first_failure(paths: Sequence[Path], check: Callable[[Path], str | None], cache: BlobCache,
+                  name: str) -> str | None:
+    """What ``check`` (named ``name``) says about the first path that fails it, or None; a path that passed
+    before and has not changed since (by the rule of :func:`path_hashes`) is not checked again."""
+    keys = {path: f"{name}:{_stat_key(path)}" for path in paths}
+    passed = cache.get_many(keys.values())
+    newly = {}
+    try:
+        for path in paths:
+            if keys[path] not in passed:
+                if problem := check(path):
+                    return problem
+                newly[keys[path]] = b""
+    finally:
+        cache.put_many(newly)
+    return None
+
+
 def _stat_key(path: Path) -> str:
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    """The path with the size, mtime, inode and device of the file (of a folder: of every file within)."""
+    root = os.path.abspath(path)
+    if os.path.isfile(root):
+        st = os.stat(root)
+        return f"{root}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}"
     stats = []
-    for f in files:
+    for f in sorted(p for p in Path(root).rglob("*") if p.is_file()):
         st = f.stat()
-        stats.append((str(f.relative_to(path)), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev))
-    return "hash:" + hashlib.sha256(json.dumps([os.path.abspath(path), stats]).encode()).hexdigest()
+        stats.append((str(f.relative_to(root)), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev))
+    return f"{root}/:" + hashlib.sha256(json.dumps(stats).encode()).hexdigest()
 
 
 def cached_json(folder: Path, name: str, key: Mapping[str, Any], compute: Callable[[], Any]) -> Any:

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 VERDICTS = ("correct", "wrong_result", "execution_error", "timeout", "resource_limit", "no_sql", "gold_error")
 COMPARISONS = ("test_suite", "set")  # Spider's official bags with column permutations; BIRD's sets
 _TASKS_PER_WORKER = 4        # split big databases so that workers finish together
-_MIN_TASK_UNITS = 32
+_MIN_TASK_UNITS = 8
 _CACHE_ROWS = 1_000_000      # rows of results a task keeps for reuse
 _MAX_STORED_BYTES = 4 << 20  # a gold result larger than this (encoded) is not kept across runs
 # random()/randomblob(), 'now', CURRENT_DATE/TIME/TIMESTAMP, and date functions without a time value
