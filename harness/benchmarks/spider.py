@@ -177,9 +177,8 @@ class SpiderBenchmark(Benchmark):
         executed = [sql.replace("value", "1") if sql and self.value_placeholder else sql for sql in extracted]
         items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, executed)]
         new_texts = sorted({sql for sql in extracted if sql and sql not in self._normal_forms})
-        # Exact match's sqlglot work on the predictions runs in a child process next to their execution; sqlglot
-        # is imported here once, not in the child of every batch (harness.evaluate scores in batches).
-        import harness.sql.normalize  # noqa: F401
+        # Exact match's sqlglot work on the predictions (its import included) runs in a child process next to
+        # their execution.
         with derived_cache() as gold_cache, ForkedCall(_normal_forms, new_texts) as normalizing:
             verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
                                        keep_distinct=self.keep_distinct, on_done=on_done, gold_cache=gold_cache)
