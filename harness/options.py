@@ -93,8 +93,9 @@ def matches(value: Any, hint: Any) -> bool:
 def describe(hint: Any) -> str:
     """A type hint in words: `int | None` -> "an integer or null"."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(describe(arm) for arm in args)
+    if origin in (typing.Union, types.UnionType):  # sorted: typing caches equal unions in whichever order came first
+        arms = sorted(describe(arm) for arm in args if arm is not type(None))
+        return " or ".join(arms + ["null"] * (type(None) in args))
     if origin is typing.Literal:
         return "one of " + ", ".join(map(repr, args))
     if origin in _SEQUENCES:

@@ -286,8 +286,9 @@ def _number(text: str) -> int | float | str:
 def _describe(expected: Any) -> str:
     origin = typing.get_origin(expected)
     args = typing.get_args(expected)
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(_describe(a) for a in args)
+    if origin in (typing.Union, types.UnionType):  # sorted: typing caches equal unions in whichever order came first
+        arms = sorted(_describe(a) for a in args if a is not type(None))
+        return " or ".join(arms + ["null"] * (type(None) in args))
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in args)
     if expected is type(None):
