@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import subprocess
@@ -275,3 +276,22 @@ def test_adapter_specs_are_served_names_with_an_optional_local_copy(sql_adapter)
     assert len(with_copy.identity["sha256"]) == 64 and with_copy.identity["r"] == 4
     with pytest.raises(ValueError, match="expected NAME or NAME=DIR"):
         api_adapter_ref("=x")
+
+
+def test_a_reply_with_a_lone_surrogate_is_kept_and_cached(tiny_model_dir, tmp_path, monkeypatch):
+    """A server may answer "\\udc80" (valid JSON, not Unicode): it must not fail every run at the cache write."""
+    with OpenAIServer(tiny_model_dir) as server:
+        backend = _backend(server)
+        ask = backend._request
+
+        def reply(path, body, model):
+            if path != "/chat/completions":
+                return ask(path, body, model)
+            return {"model": model, "choices": [{"message": {"content": json.loads('"{\\"x\\": \\"a\\udc80b\\"}"')}}]}
+
+        monkeypatch.setattr(backend, "_request", reply)
+        [(index, generation)] = list(backend.generate(_requests(1), SAMPLING))
+    assert index == 0 and generation.text == '{"x": "a\ufffdb"}'
+    with GenerationCache(tmp_path / "cache.sqlite") as cache:
+        cache.put_many([("k", generation)])
+        assert cache.get_many(["k"])["k"].text == generation.text

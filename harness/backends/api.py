@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +36,7 @@ from harness.types import Generation, GenerationRequest, Message, Sampling
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BACKOFF_S = 60.0
 log = logging.getLogger(__name__)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class APIError(ModelError):
@@ -184,6 +186,9 @@ class APIBackend(Backend):
         except (KeyError, IndexError, TypeError):
             raise APIError(f"{self.base_url}/chat/completions (model {model!r}): reply has no "
                            f"choices[0].message.content: {json.dumps(reply)[:300]}") from None
+        # JSON may escape a lone surrogate ("\udc80"; json.loads joins real pairs), which is not Unicode and cannot
+        # be cached or written as UTF-8: it becomes U+FFFD, so the reply is kept, not fatal to every rerun.
+        text = LONE_SURROGATE.sub("\ufffd", text)
         usage = reply.get("usage") or {}
         return Generation(text, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
                           seconds)
