@@ -21,7 +21,6 @@ Usage: python benchmarks/bench_hostile.py [--timeout 2] [--repeats 3] [--slow-da
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
 import resource
@@ -33,11 +32,10 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from hostile_sql import as_model_outputs, first_table_column, hostile  # noqa: E402
+from hostile_sql import as_model_outputs, first_table_column, hostile, score_cases, snapshot  # noqa: E402
 
 from harness.benchmarks.spider import SpiderBenchmark  # noqa: E402
 from harness.sql.execution import ExecItem, score_execution  # noqa: E402
-from harness.types import Example  # noqa: E402
 
 EXPENSIVE = (
     "SELECT length(printf('%.*c', 999999999, 'x'))",
@@ -54,10 +52,6 @@ EXPENSIVE = (
     "SELECT * FROM {t} a, {t} b, {t} c, {t} d, {t} e ORDER BY random() LIMIT 1",
     "SELECT group_concat(hex(randomblob(1000000))) FROM {t} a, {t} b, {t} c",
 )
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def single_queries(db_dir: Path, db_id: str, gold: str, timeout: float, repeats: int) -> float:
@@ -94,14 +88,8 @@ def whole_suite(bench: SpiderBenchmark, golds: dict[str, str], slow_databases: i
             cases += [(db_id, category, text, False) for category, text in as_model_outputs(pairs)]
         print(f"\n2. the hostile suite: {len(cases)} predictions on {len(golds)} databases "
               f"(runaway queries on {min(slow_databases, len(golds))})", flush=True)
-        records = []
         start = time.monotonic()
-        for sql_only in (True, False):
-            chosen = [case for case in cases if case[3] == sql_only]
-            examples = [Example(i, {"db_id": db_id, "question": category}, golds[db_id], {"db_id": db_id})
-                        for i, (db_id, category, _, _) in enumerate(chosen)]
-            bench.sql_only = sql_only
-            records += bench.score(examples, [output for _, _, output, _ in chosen])
+        records = score_cases(bench, cases, golds)
         elapsed = time.monotonic() - start
         created = sorted(p.name for p in Path(outside).iterdir())
     counts = Counter(r.verdict for r in records)

@@ -6,8 +6,15 @@ CTEs and cross joins, giant blobs and strings, deep nesting, NUL bytes, lone sur
 """
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+from harness.types import Example
+
+# (db_id, category, output, sql_only): one hostile prediction, as an official SQL line or as model text
+Case = tuple[str, str, str, bool]
 
 # Queries that can only end by the deadline (a single long function call or a huge join).
 SLOW = (
@@ -88,3 +95,21 @@ def first_table_column(db: Path) -> tuple[str, str]:
     column = conn.execute(f'PRAGMA table_info("{table}")').fetchone()[1]
     conn.close()
     return table, column
+
+
+def score_cases(bench: Any, cases: list[Case], golds: dict[str, str]) -> list[Any]:
+    """Score the cases with a SpiderBenchmark: the SQL ones as official lines, then the rest as model text."""
+    records = []
+    for sql_only in (True, False):
+        chosen = [case for case in cases if case[3] == sql_only]
+        examples = [Example(i, {"db_id": db_id, "question": category}, golds[db_id], {"db_id": db_id})
+                    for i, (db_id, category, _, _) in enumerate(chosen)]
+        bench.sql_only = sql_only
+        records += bench.score(examples, [output for _, _, output, _ in chosen])
+    return records
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    """Every file's sha256 and every folder below `folders`: equal snapshots mean nothing changed or appeared."""
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for folder in folders for p in sorted(folder.rglob("*"))}

@@ -1,6 +1,5 @@
 """Hundreds of hostile predictions on the shipped mini Spider: nothing changes on disk, nothing is created,
 every query stops within its bound, and every example gets a verdict (issue 13)."""
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from harness.sql.execution import ExecItem, score_execution
 from harness.types import Example
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_sql import SLOW, as_model_outputs, first_table_column, hostile  # noqa: E402
+from hostile_sql import SLOW, as_model_outputs, first_table_column, hostile, score_cases, snapshot  # noqa: E402
 
 TIMEOUT_S = 0.25
 ALLOWED = {"execution_error", "timeout", "resource_limit", "wrong_result", "no_sql", "unparseable"}
@@ -22,11 +21,6 @@ ALLOWED = {"execution_error", "timeout", "resource_limit", "wrong_result", "no_s
 @pytest.fixture(scope="module")
 def spider(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("spider-mini"))
-
-
-def snapshot(*folders: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for folder in folders for p in sorted(folder.rglob("*"))}
 
 
 def test_hostile_predictions_change_nothing_and_all_get_verdicts(spider, tmp_path):
@@ -47,13 +41,7 @@ def test_hostile_predictions_change_nothing_and_all_get_verdicts(spider, tmp_pat
     before = snapshot(spider, outside)
 
     start = time.monotonic()
-    records = []
-    for sql_only in (True, False):
-        chosen = [c for c in cases if c[3] == sql_only]
-        examples = [Example(i, {"db_id": db_id, "question": category}, golds[db_id], {"db_id": db_id})
-                    for i, (db_id, category, _, _) in enumerate(chosen)]
-        bench.sql_only = sql_only
-        records += bench.score(examples, [output for _, _, output, _ in chosen])
+    records = score_cases(bench, cases, golds)
     elapsed = time.monotonic() - start
 
     assert snapshot(spider, outside) == before          # byte-identical databases, no file created anywhere

@@ -223,11 +223,9 @@ def _shared_prefix(ids: Sequence[Sequence[int]]) -> int:
     needs an input); 0 below MIN_SHARED_PREFIX, where a separate prefix pass would cost more than it saves."""
     if len(ids) < 2:
         return 0
-    n = 0
-    for n, column in enumerate(zip(*ids)):
-        if len(set(column)) > 1:
-            break
-    n = min(n, min(len(x) for x in ids) - 1)
+    shortest = min(len(x) for x in ids)
+    same = next((n for n, column in enumerate(zip(*ids)) if len(set(column)) > 1), shortest)
+    n = min(same, shortest - 1)
     return n if n >= MIN_SHARED_PREFIX else 0
 
 
