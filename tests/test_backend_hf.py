@@ -1,13 +1,16 @@
-"""The HF backend's batching: prompts that share a schema compute it once (a prefix cache) and generate exactly
-what each prompt generates alone."""
+"""The HF backend's batching (prompts that share a schema compute it once, in a prefix cache, and generate exactly
+what each prompt generates alone) and its oneDNN-packed linear layers on a CPU."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 from harness.backends import hf
 from harness.backends.hf import HFBackend, _batch_order, _pad_after_prefix, _shared_prefix
-from harness.models import resolve_model
+from harness.backends.packed import PackedLinear
+from harness.models import resolve_adapter, resolve_model
 from harness.types import GenerationRequest, Sampling
+from tiny_adapter import make_adapter
 
 SCHEMA = "Schema:\nsinger(id INTEGER, name TEXT, age INTEGER, country TEXT)\ncountry(code TEXT, name TEXT)\n\n"
 QUESTIONS = ["How many singers are there?", "Names of singers older than 40, by name.", "Average age?",
@@ -58,3 +61,30 @@ def test_prompts_with_nothing_shared_still_left_pad(tiny_model_dir, batch_size) 
     sampling = Sampling(max_new_tokens=8)
     got, expected = dict(backend.generate(reqs, sampling)), dict(alone.generate(reqs, sampling))
     assert [got[i].text for i in range(3)] == [expected[i].text for i in range(3)]
+
+
+def linear_kinds(backend: HFBackend) -> set[str]:
+    """The classes of the model's own linear layers (not LoRA's small A and B, which stay plain)."""
+    return {type(m).__name__ for name, m in backend.model.named_modules()
+            if isinstance(m, torch.nn.Linear) and ".lora_" not in name}
+
+
+def test_packed_layers_generate_what_plain_layers_generate(tiny_model_dir, tmp_path) -> None:
+    """Base and adapter rows, batched: the packed model gives the plain model's greedy text, peft's LoRA layers
+    still apply on top of the packed ones, and the plain backend packs nothing."""
+    adapter = resolve_adapter(make_adapter(tiny_model_dir, tmp_path / "lora", std=1.0))
+    reqs = [*requests(), *(GenerationRequest(r.messages, adapter="lora") for r in requests())]
+    sampling = Sampling(max_new_tokens=12)
+    model = resolve_model(str(tiny_model_dir))
+    packed = HFBackend(model, [adapter], precision="fp32", batch_size=4)
+    plain = HFBackend(model, [adapter], precision="fp32", batch_size=4, pack_weights=False)
+    assert linear_kinds(packed) == {"PackedLinear"} and linear_kinds(plain) == {"Linear"}
+    # 2 layers x 7 projections and the head (tied to the embedding, which stays dense)
+    assert sum(isinstance(m, PackedLinear) for m in packed.model.modules()) == 15
+    got, expected = dict(packed.generate(reqs, sampling)), dict(plain.generate(reqs, sampling))
+    assert [got[i].text for i in range(8)] == [expected[i].text for i in range(8)]
+    assert [got[i].text for i in range(4)] != [got[i].text for i in range(4, 8)]  # the adapter changed something
+
+
+def test_only_fp32_models_the_backend_loads_are_packed(tiny_model_dir) -> None:
+    assert linear_kinds(HFBackend(resolve_model(str(tiny_model_dir)), precision="bf16")) == {"Linear"}

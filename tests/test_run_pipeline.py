@@ -12,6 +12,7 @@ from harness.models import resolve_adapter, resolve_model
 from harness.runs.cache import GenerationCache
 from harness.runs.records import load_run
 from harness.types import Generation, GenerationRequest, Sampling
+from tiny_adapter import make_adapter
 
 
 class ScriptedBackend(Backend):
@@ -99,24 +100,8 @@ def test_interrupted_run_resumes_without_regenerating(tiny_spider, tiny_model_di
     assert result["base"].metrics["execution_accuracy"].value == 1.0
 
 
-def _make_adapter(model_dir: Path, out: Path) -> Path:
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(model_dir)
-    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "down_proj"]))
-    torch.manual_seed(1)
-    with torch.no_grad():  # a large random update, so greedy outputs really change
-        for name, param in peft_model.named_parameters():
-            if "lora_" in name:
-                param.normal_(std=1.0)
-    peft_model.save_pretrained(out)
-    return out
-
-
 def test_base_and_adapter_generate_with_the_hf_backend(tiny_spider, tiny_model_dir, tmp_path):
-    adapter = resolve_adapter(_make_adapter(tiny_model_dir, tmp_path / "lora-a"))
+    adapter = resolve_adapter(make_adapter(tiny_model_dir, tmp_path / "lora-a", std=1.0))
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[adapter],
                           sampling=Sampling(max_new_tokens=6), backend_options={"precision": "fp32", "batch_size": 4})

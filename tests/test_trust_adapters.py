@@ -15,24 +15,7 @@ from harness.trust.adapters import check_adapter_weights, same_as_base
 from harness.trust.merged import merged_parity
 from harness.trust.runs import lines
 from harness.types import Sampling
-
-
-def make_adapter(model_dir: Path, out: Path, std: float | None) -> Path:
-    """A LoRA adapter on the tiny model: B left at its zero initialisation (std None) or drawn with `std`."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    model = get_peft_model(AutoModelForCausalLM.from_pretrained(model_dir),
-                           LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "down_proj"]))
-    if std is not None:
-        torch.manual_seed(1)
-        with torch.no_grad():
-            for name, param in model.named_parameters():
-                if "lora_" in name:
-                    param.normal_(std=std)
-    model.save_pretrained(out)
-    return out
+from tiny_adapter import make_adapter
 
 
 def test_zero_b_adapter_is_an_error_naming_the_weights_file(tiny_model_dir: Path, tmp_path: Path) -> None:

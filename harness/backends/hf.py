@@ -41,6 +41,8 @@ class HFOptions:
                                                              "else cpu)")
     chat_template_kwargs: dict[str, Any] = option(
         factory=dict, help='JSON passed to the chat template, e.g. \'{"enable_thinking": false}\'')
+    pack_weights: bool = option(True, cache_key=False, help="fp32 on a CPU: reorder the linear weights once for "
+                                                            "oneDNN (about 1.5x faster decoding; they are held twice)")
 
 
 def load_tokenizer(model: ModelRef) -> PreTrainedTokenizerBase:
@@ -93,6 +95,11 @@ class HFBackend(Backend):
             self._use_loaded(model, adapters)
             return
         self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=torch_dtype(self.precision)).to(self.device)
+        if self.options.pack_weights:
+            from harness.backends.packed import can_pack, pack_linear_layers
+
+            if can_pack(self.model):  # before peft, which then wraps the packed layers like any nn.Linear
+                pack_linear_layers(self.model, self.batch_size)
         if adapters:
             from peft import PeftModel
 
