@@ -8,7 +8,7 @@ import torch
 from harness.backends import hf
 from harness.backends.hf import HFBackend, _batch_order, _pad_after_prefix, _shared_prefix
 from harness.backends.packed import PackedLinear
-from harness.models import resolve_adapter, resolve_model
+from harness.models import from_loaded, resolve_adapter, resolve_model
 from harness.types import GenerationRequest, Sampling
 from tiny_adapter import make_adapter
 
@@ -87,4 +87,10 @@ def test_packed_layers_generate_what_plain_layers_generate(tiny_model_dir, tmp_p
 
 
 def test_only_fp32_models_the_backend_loads_are_packed(tiny_model_dir) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     assert linear_kinds(HFBackend(resolve_model(str(tiny_model_dir)), precision="bf16")) == {"Linear"}
+    # A model passed in memory may be trained further: it is used as it is.
+    model, _ = from_loaded(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
+                           AutoTokenizer.from_pretrained(tiny_model_dir))
+    assert linear_kinds(HFBackend(model, precision="fp32")) == {"Linear"}
