@@ -189,6 +189,25 @@ def test_score_gold_as_official_predictions_gives_one(mini_bird, tmp_path):
     assert all(r.verdict == "correct" and r.scores["soft_f1"] == 1.0 and r.scores["r_ves"] > 0 for r in records)
 
 
+def test_gold_results_are_kept_across_runs(mini_bird, tmp_path, monkeypatch):
+    """A second scoring reads the gold results the first stored: rewritten in the store, they decide the verdicts."""
+    import marshal
+
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    bench = BirdBenchmark(mini_bird, workers=1)
+    examples = bench.examples()[:6]
+    golds = [e.target for e in examples]
+    predictions = [f"{gold}\n-- the gold query, run as a prediction" for gold in golds]
+    assert [s.verdict for s in bench.score(examples, predictions)] == ["correct"] * 6
+    store = sqlite3.connect(tmp_path / "cache" / "derived.sqlite")
+    with store:
+        stored = store.execute("UPDATE blobs SET value = ? WHERE key LIKE 'gold:%'",
+                               (marshal.dumps(([("not the gold result",)], 0.0)),)).rowcount
+    store.close()
+    assert stored == len(set(golds))
+    assert [s.verdict for s in bench.score(examples, predictions)] == ["wrong_result"] * 6
+
+
 def test_score_mixed_jsonl_predictions(mini_bird, tmp_path):
     rows = json.loads((mini_bird / "dev.json").read_text())
     outputs = {0: f"```sql\n{rows[0]['SQL']}\n```", 1: rows[1]["SQL"].replace("DISTINCT ", ""),

@@ -180,13 +180,15 @@ class BirdBenchmark(Benchmark):
     def score(self, examples: Sequence[Example], outputs: Sequence[str], *,
               on_done: Callable[[int], None] | None = None) -> list[Scored]:
         from harness.metrics.bird import r_ves_score, ves_reward
+        from harness.runs.cache import derived_cache
         from harness.sql.execution import ExecItem, score_execution
         from harness.sql.extract import extract_sql
 
         extracted = [(o.strip() or None) if self.sql_only else extract_sql(o) for o in outputs]
         items = [ExecItem(e.inputs["db_id"], e.target, sql) for e, sql in zip(examples, extracted)]
-        verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
-                                   on_done=on_done, comparison="set")
+        with derived_cache() as gold_cache:  # gold results persist across runs, as for Spider
+            verdicts = score_execution(items, self.db_dir, workers=self.workers, timeout_s=self.timeout_s,
+                                       on_done=on_done, comparison="set", gold_cache=gold_cache)
         records = []
         for example, sql, verdict in zip(examples, extracted, verdicts):
             correct = verdict.verdict == "correct"
