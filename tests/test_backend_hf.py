@@ -10,7 +10,7 @@ from harness.backends.hf import HFBackend, _batch_order, _pad_after_prefix, _sha
 from harness.backends.packed import PackedLinear
 from harness.models import from_loaded, resolve_adapter, resolve_model
 from harness.types import GenerationRequest, Sampling
-from tiny_adapter import make_adapter
+from tiny_training import make_adapter
 
 SCHEMA = "Schema:\nsinger(id INTEGER, name TEXT, age INTEGER, country TEXT)\ncountry(code TEXT, name TEXT)\n\n"
 QUESTIONS = ["How many singers are there?", "Names of singers older than 40, by name.", "Average age?",

@@ -12,6 +12,7 @@ from harness.models import resolve_adapter, resolve_model
 from harness.train.recipe import load_recipe
 from harness.train.sft import train
 from harness.types import GenerationRequest, Sampling
+from tiny_training import write_recipe
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]
 
@@ -29,14 +30,9 @@ def generate(backend: HFBackend, adapter: str | None = None) -> list[str]:
 
 
 def train_adapter(tmp_path: Path, model: Path, data: Path) -> dict:
-    recipe = tmp_path / "gpu.yaml"
-    recipe.write_text(
-        f"model: {model}\noutput_dir: {tmp_path / 'adapter'}\n"
-        f"data: {{benchmark: spider, split: dev, path: {data}}}\n"
-        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "trainer: {learning_rate: 0.05, max_steps: 3, per_device_train_batch_size: 2, max_length: 256,\n"
-        "          warmup_steps: 0, bf16: true, packing: true, save_steps: 100}\n")
-    return train(load_recipe(recipe)).manifest
+    settings = ["trainer.max_steps=3", "trainer.per_device_train_batch_size=2", "trainer.max_length=256",
+                "trainer.bf16=true", "trainer.packing=true", "trainer.save_steps=100"]
+    return train(load_recipe(write_recipe(tmp_path, model, data), settings)).manifest
 
 
 def test_batched_generation_on_cuda_matches_one_at_a_time(tiny_model_dir) -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from harness.backends.hf import _FinishedRows
 from harness.console import make_console
+from tiny_training import write_recipe
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.Popen:
@@ -24,15 +25,10 @@ def _cli(*args: str, cwd: Path) -> subprocess.Popen:
 
 
 def test_redirected_train_writes_step_lines_as_it_goes(tmp_path: Path, tiny_model_dir: Path, tiny_spider: Path) -> None:
-    recipe = tmp_path / "tiny.yaml"
-    recipe.write_text(
-        f"model: {tiny_model_dir}\noutput_dir: {tmp_path / 'adapter'}\n"
-        f"data: {{benchmark: spider, split: dev, path: {tiny_spider}}}\n"
-        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "trainer: {learning_rate: 0.05, max_steps: 12, per_device_train_batch_size: 3, max_length: 512,\n"
-        "          warmup_steps: 0, bf16: false, gradient_checkpointing: true, logging_steps: 1, save_steps: 4,\n"
-        "          save_total_limit: 1}\n")
-    proc = _cli("train", str(recipe), cwd=tmp_path)
+    recipe = write_recipe(tmp_path, tiny_model_dir, tiny_spider)
+    settings = ["trainer.max_steps=12", "trainer.gradient_checkpointing=true", "trainer.logging_steps=1",
+                "trainer.save_steps=4", "trainer.save_total_limit=1"]
+    proc = _cli("train", str(recipe), *(arg for setting in settings for arg in ("--set", setting)), cwd=tmp_path)
     arrivals: dict[str, float] = {}
     lines = []
     for line in proc.stdout:

@@ -12,7 +12,7 @@ from harness.models import resolve_adapter, resolve_model
 from harness.runs.cache import GenerationCache
 from harness.runs.records import load_run
 from harness.types import Generation, GenerationRequest, Sampling
-from tiny_adapter import make_adapter
+from tiny_training import make_adapter
 
 
 class ScriptedBackend(Backend):

@@ -12,18 +12,11 @@ from harness.backends.hf import render_prompt
 from harness.errors import DataError
 from harness.train.recipe import Recipe, RecipeError, load_recipe
 from harness.train.sft import MANIFEST, prepare, train
+from tiny_training import write_recipe
 
 
 def make_recipe(tmp_path: Path, model: Path, data: Path, *overrides: str) -> Recipe:
-    path = tmp_path / "tiny.yaml"
-    path.write_text(
-        f"model: {model}\n"
-        f"output_dir: {tmp_path / 'adapter'}\n"
-        f"data: {{benchmark: spider, split: dev, path: {data}}}\n"
-        "lora: {r: 4, lora_alpha: 8, lora_dropout: 0.0, target_modules: [q_proj, v_proj]}\n"
-        "trainer: {learning_rate: 0.05, max_steps: 2, per_device_train_batch_size: 3, max_length: 512,\n"
-        "          warmup_steps: 0, bf16: false, save_steps: 1, save_total_limit: 3}\n")
-    return load_recipe(path, list(overrides))
+    return load_recipe(write_recipe(tmp_path, model, data), list(overrides))
 
 
 def test_target_module_the_model_lacks_fails_before_training(tmp_path, tiny_model_dir, tiny_spider) -> None:

@@ -15,7 +15,7 @@ from harness.trust.adapters import check_adapter_weights, same_as_base
 from harness.trust.merged import merged_parity
 from harness.trust.runs import lines
 from harness.types import Sampling
-from tiny_adapter import make_adapter
+from tiny_training import make_adapter
 
 
 def test_zero_b_adapter_is_an_error_naming_the_weights_file(tiny_model_dir: Path, tmp_path: Path) -> None:
