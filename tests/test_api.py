@@ -82,7 +82,7 @@ def test_evaluate_runs_base_and_a_second_call_comes_from_the_cache(tiny_spider, 
     assert first["base"].path == tmp_path / "a" / "base" and len(first["base"].records) == 2
     assert first["base"].manifest["sampling"]["max_new_tokens"] == 4
     assert first["base"].manifest["generation"] == {"backend": "hf", "precision": "fp32", "batch_size": 2,
-                                                    "device": None, "chat_template_kwargs": {}}
+                                                    "device": None, "chat_template_kwargs": {}, "pack_weights": True}
 
     def no_backend(*args, **kwargs):
         raise AssertionError("everything is cached: no backend may be built")
