@@ -261,6 +261,16 @@ def test_a_stored_gold_result_slower_than_the_limit_is_run_again(db_dir, tmp_pat
     assert executed().count(gold) == 2
 
 
+def test_an_unreadable_stored_gold_result_is_run_again_and_rewritten(db_dir, tmp_path, executed):
+    gold = "SELECT name FROM singer"
+    with BlobCache(tmp_path / "derived.sqlite") as cache:
+        verdicts([ExecItem("music", gold, "SELECT 1")], db_dir, workers=1, gold_cache=cache)
+        cache._write(lambda db: db.execute("UPDATE blobs SET value = x'00' WHERE key LIKE 'gold:%'"))
+        for _ in range(2):
+            assert verdicts([ExecItem("music", gold, gold + " ")], db_dir, workers=1, gold_cache=cache) == ["correct"]
+    assert executed().count(gold) == 2  # the first run, then once more for the unreadable entry
+
+
 def test_forked_call_returns_the_value_or_none_when_the_child_fails():
     with ForkedCall(sorted, [3, 1, 2]) as call:
         assert call.result() == [1, 2, 3]
