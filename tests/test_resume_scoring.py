@@ -162,6 +162,10 @@ def test_the_scoring_step_of_a_run_resumes_too(tiny_spider, tiny_model_dir, tmp_
             run(bench, spec, tmp_path / "run", cache, backend_factory=lambda: Scripted("SELECT count(*) FROM singer"))
         assert (tmp_path / "run" / "base" / RECORDS_FILE).is_file()
         assert partial_indices(tmp_path / "run" / "base") == list(range(6))   # kept until the command completes
+        # records are complete (token counts included) when appended: records.jsonl is the partial file's lines
+        base = tmp_path / "run" / "base"
+        assert (base / PARTIAL_FILE).read_text().splitlines()[1:] == (base / RECORDS_FILE).read_text().splitlines()
+        assert '"completion_tokens": 5' in (base / RECORDS_FILE).read_text()
         assert partial_indices(tmp_path / "run" / "lora-a") == [0, 1]
         scored.crash_at(None)
 
