@@ -272,7 +272,11 @@ def test_an_unreadable_stored_gold_result_is_run_again_and_rewritten(db_dir, tmp
 
 
 def test_forked_call_returns_the_value_or_none_when_the_child_fails():
+    import gc
+
+    frozen = gc.get_freeze_count()
     with ForkedCall(sorted, [3, 1, 2]) as call:
+        assert gc.get_freeze_count() == frozen  # frozen for the fork only: the caller's garbage stays collectable
         assert call.result() == [1, 2, 3]
     with ForkedCall(int, "not a number") as call:
         assert call.result() is None
