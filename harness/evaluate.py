@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from harness.backends import Backend, backend_class, get_backend
 from harness.benchmarks.base import Benchmark
 from harness.errors import ConfigError, DataError
+from harness.metrics.stats import MeanCIs, bootstrap_mean_ci
 from harness.models import AdapterRef, ModelRef
 from harness.options import as_kwargs, make_options
 from harness.progress import LoopProgress
@@ -181,11 +182,12 @@ def select(benchmark: Benchmark, limit: int | None) -> list[Example]:
 
 
 def write_variant(benchmark: Benchmark, name: str, records: list[Record], manifest: dict[str, Any],
-                  out_dir: Path, trust_notes: dict[str, Any], partial: PartialRecords) -> Variant:
+                  out_dir: Path, trust_notes: dict[str, Any], partial: PartialRecords,
+                  mean_ci: Callable[..., dict[str, tuple[float, float]]] = bootstrap_mean_ci) -> Variant:
     """Summarize one variant's records (with the trust checks' notes) and write its run directory (records
     as the partial file holds them: encoded once)."""
     summary = summarize(benchmark, name, records, manifest,
-                        extra={**benchmark.summary_extra(), "trust": trust_notes})
+                        extra={**benchmark.summary_extra(), "trust": trust_notes}, mean_ci=mean_ci)
     return Variant(summary, records, write_run(out_dir, records, summary, partial.lines))
 
 
@@ -223,11 +225,12 @@ def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | P
                   trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
     """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
     examples = select(benchmark, limit)
-    manifest = build_manifest(benchmark, limit=limit, predictions=source)
-    partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
-    records = score(benchmark, examples, outputs, partial)
-    notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
-                                trust.run_audit(benchmark, manifest["data"]), trust_options)
-    variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes, partial)
+    with MeanCIs() as mean_ci:  # numpy loads in a child while the outputs are scored
+        manifest = build_manifest(benchmark, limit=limit, predictions=source)
+        partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
+        records = score(benchmark, examples, outputs, partial)
+        notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
+                                    trust.run_audit(benchmark, manifest["data"]), trust_options)
+        variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes, partial, mean_ci)
     partial.remove()
     return Run({name: variant}, Path(out_dir))

@@ -13,7 +13,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
@@ -64,11 +64,13 @@ class RunSummary:
 
 
 def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], manifest: dict[str, Any],
-              *, n_resamples: int = 1000, extra: dict[str, Any] | None = None) -> RunSummary:
+              *, n_resamples: int = 1000, extra: dict[str, Any] | None = None,
+              mean_ci: Callable[..., dict[str, tuple[float, float]]] = bootstrap_mean_ci) -> RunSummary:
+    """`mean_ci`: what computes :func:`bootstrap_mean_ci` (a :class:`harness.metrics.stats.MeanCIs`)."""
     aggregate = benchmark.aggregator(benchmark.options, extra or {})
     values = aggregate(records)
     if type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__:  # means of per-example scores
-        cis = bootstrap_mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
+        cis = mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
     else:
         cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
     metrics = {m: Metric(v, *cis.get(m, (math.nan, math.nan))) for m, v in values.items()}

@@ -161,17 +161,32 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
             worker.conn.close()
 
 
+_LATER = object()
+
+
 class ForkedCall(Generic[R]):
     """``fn(arg)`` computed in a forked child process while the caller works on (with the workers above:
     parsing predictions while they execute). The child dies with its parent; use it as a context manager so
-    that leaving early stops it too."""
+    that leaving early stops it too.
 
-    def __init__(self, fn: Callable[[Any], R], arg: Any) -> None:
+    Without ``arg``, the child starts at once, runs ``prepare()`` (the imports ``fn`` needs, say) and waits for
+    :meth:`send`: the preparation runs beside the caller's work on the argument."""
+
+    def __init__(self, fn: Callable[[Any], R], arg: Any = _LATER, *, prepare: Callable[[], object] | None = None,
+                 ) -> None:
         ctx = multiprocessing.get_context("fork")
-        self._conn, child_conn = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_call_main, args=(child_conn, os.getpid(), fn, arg), daemon=True)
+        self._conn, child_conn = ctx.Pipe(duplex=arg is _LATER)
+        self._process = ctx.Process(target=_call_main, args=(child_conn, os.getpid(), fn, arg, prepare), daemon=True)
         _start(self._process)
         child_conn.close()
+
+    def send(self, arg: Any) -> None:
+        """The argument, for a call made without one; a child that failed meanwhile is not an error here
+        (:meth:`result` is then None)."""
+        try:
+            self._conn.send(arg)
+        except OSError:
+            pass
 
     def result(self) -> R | None:
         """The value, waiting for it; None if the child failed (the caller then does the work itself)."""
@@ -195,10 +210,13 @@ class ForkedCall(Generic[R]):
         self.close()
 
 
-def _call_main(conn: Connection, parent_pid: int, fn: Callable[[Any], Any], arg: Any) -> None:
+def _call_main(conn: Connection, parent_pid: int, fn: Callable[[Any], Any], arg: Any,
+               prepare: Callable[[], object] | None) -> None:
     _die_with_parent(parent_pid)
     try:
-        value = fn(arg)
+        if prepare is not None:
+            prepare()
+        value = fn(conn.recv() if arg is _LATER else arg)
     except BaseException:  # noqa: BLE001 - the parent sees EOF and does the work itself
         os._exit(1)
     conn.send(value)
