@@ -137,7 +137,7 @@ class _Executor:
         self.distinct = distinct
         self.slot = slot
         self.known = known or {}
-        self.conns = [open_readonly(path) for path in files]
+        self.conns: list[sqlite3.Connection | None] = [None] * len(files)  # opened when first run on
         self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
         self.cached_rows = 0
         self.fresh: list[_Fresh] = []   # gold results run here that the persistent cache lacks
@@ -151,11 +151,12 @@ class _Executor:
         if entry is None and (stored := self._stored(file_index, sql)) is not None:
             return stored
         if entry is None:
+            conn = self.conns[file_index] or self._open(file_index)
             start = time.perf_counter()
             if self.slot is not None:
                 self.slot[1] = float(gold)
                 self.slot[0] = time.monotonic() + self.timeout_s
-            result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
+            result = execute(conn, sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
                              distinct=self.distinct)
             if self.slot is not None:
                 self.slot[0] = 0.0
@@ -167,6 +168,10 @@ class _Executor:
         if gold:
             self._keep(key, entry)
         return entry
+
+    def _open(self, file_index: int) -> sqlite3.Connection:
+        conn = self.conns[file_index] = open_readonly(self.files[file_index])
+        return conn
 
     def _stored(self, file_index: int, sql: str) -> tuple[QueryResult, float] | None:
         """The persistent cache's result of ``sql`` on the file, if it has a readable one that ran within
@@ -197,7 +202,8 @@ class _Executor:
 
     def close(self) -> None:
         for conn in self.conns:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
 
 def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] | str:
