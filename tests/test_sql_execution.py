@@ -5,7 +5,7 @@ import pytest
 
 from harness.runs.cache import BlobCache
 from harness.sql.execution import ExecItem, score_execution
-from harness.sql.pool import ForkedCall
+from harness.forked import ForkedCall
 
 
 def make_db(path: Path, rows: list[tuple[str, int]]) -> None:

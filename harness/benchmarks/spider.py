@@ -165,7 +165,7 @@ class SpiderBenchmark(Benchmark):
         normalisation fails gets verdict ``unparseable`` (or no exact match) with the reason, never an abort."""
         from harness.runs.cache import derived_cache
         from harness.sql.execution import ExecItem, score_execution
-        from harness.sql.pool import ForkedCall
+        from harness.forked import ForkedCall
 
         extracted, failures = [], {}
         for position, output in enumerate(outputs):

@@ -58,7 +58,7 @@ class MeanCIs:
     For one call; where numpy is loaded already, or the child fails, the CIs are computed here."""
 
     def __init__(self) -> None:
-        from harness.sql.pool import ForkedCall
+        from harness.forked import ForkedCall
 
         self._call = None if "numpy" in sys.modules else ForkedCall(_mean_ci_request, prepare=_import_numpy)
 

@@ -11,12 +11,8 @@ and die with the parent (``PR_SET_PDEATHSIG`` on Linux), so a killed ``harness s
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import multiprocessing
 import os
-import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -24,13 +20,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from harness.forked import die_with_parent, start_forked
 from harness.sql.sandbox import harden_process
 
 T = TypeVar("T")
-R = TypeVar("R")
 Slot = Any  # a shared array of two doubles: [deadline on the monotonic clock or 0 when idle, stage flag]
 _POLL_S = 0.02
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -49,27 +44,9 @@ class _Worker:
     job: _Job | None = None
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _start(process: multiprocessing.process.BaseProcess) -> None:
-    """Fork ``process`` with the parent's objects frozen out of the garbage collector (as :func:`gc.freeze`
-    advises): the child's collections then skip every object it inherited instead of touching, and so copying,
-    the memory that holds them; that halves what a short-lived child spends in collections."""
-    gc.freeze()
-    try:
-        process.start()
-    finally:
-        gc.unfreeze()
-
-
 def _worker_main(conn: Connection, slot: Slot, parent_pid: int,
                  work: Callable[[Any, Slot], Iterator[Any]]) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     harden_process()
     while (task := conn.recv()) is not None:
         for outcome in work(task, slot):
@@ -95,7 +72,7 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
         parent_conn, child_conn = ctx.Pipe()
         slot = ctx.RawArray("d", 2)
         process = ctx.Process(target=_worker_main, args=(child_conn, slot, os.getpid(), work), daemon=True)
-        _start(process)
+        start_forked(process)
         child_conn.close()
         return _Worker(process, parent_conn, slot)
 
@@ -159,64 +136,3 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
                 worker.process.kill()
             worker.process.join()
             worker.conn.close()
-
-
-_LATER = object()
-
-
-class ForkedCall(Generic[R]):
-    """``fn(arg)`` computed in a forked child process while the caller works on (with the workers above:
-    parsing predictions while they execute). The child dies with its parent; use it as a context manager so
-    that leaving early stops it too.
-
-    Without ``arg``, the child starts at once, runs ``prepare()`` (the imports ``fn`` needs, say) and waits for
-    :meth:`send`: the preparation runs beside the caller's work on the argument."""
-
-    def __init__(self, fn: Callable[[Any], R], arg: Any = _LATER, *, prepare: Callable[[], object] | None = None,
-                 ) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child_conn = ctx.Pipe(duplex=arg is _LATER)
-        self._process = ctx.Process(target=_call_main, args=(child_conn, os.getpid(), fn, arg, prepare), daemon=True)
-        _start(self._process)
-        child_conn.close()
-
-    def send(self, arg: Any) -> None:
-        """The argument, for a call made without one; a child that failed meanwhile is not an error here
-        (:meth:`result` is then None)."""
-        try:
-            self._conn.send(arg)
-        except OSError:
-            pass
-
-    def result(self) -> R | None:
-        """The value, waiting for it; None if the child failed (the caller then does the work itself)."""
-        try:
-            return self._conn.recv()
-        except (EOFError, OSError):
-            return None
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._conn.close()
-
-    def __enter__(self) -> "ForkedCall[R]":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _call_main(conn: Connection, parent_pid: int, fn: Callable[[Any], Any], arg: Any,
-               prepare: Callable[[], object] | None) -> None:
-    _die_with_parent(parent_pid)
-    try:
-        if prepare is not None:
-            prepare()
-        value = fn(conn.recv() if arg is _LATER else arg)
-    except BaseException:  # noqa: BLE001 - the parent sees EOF and does the work itself
-        os._exit(1)
-    conn.send(value)
