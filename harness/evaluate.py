@@ -22,7 +22,8 @@ from harness.options import as_kwargs, make_options
 from harness.progress import LoopProgress
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import build_manifest
-from harness.runs.records import PartialRecords, Run, Variant, scoring_key, summarize, write_run
+from harness.runs.records import (PartialRecords, Run, Variant, scoring_key, summarize, summarized_by_means,
+                                  write_run)
 from harness.trust import runs as trust
 from harness.types import Example, Generation, GenerationRequest, Record, Sampling
 
@@ -225,7 +226,7 @@ def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | P
                   trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
     """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
     examples = select(benchmark, limit)
-    with MeanCIs() as mean_ci:  # numpy loads in a child while the outputs are scored
+    with MeanCIs(fork=summarized_by_means(benchmark)) as mean_ci:  # numpy loads in a child during the scoring
         manifest = build_manifest(benchmark, limit=limit, predictions=source)
         partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
         records = score(benchmark, examples, outputs, partial)

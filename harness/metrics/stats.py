@@ -55,12 +55,14 @@ def bootstrap_mean_ci(
 class MeanCIs:
     """:func:`bootstrap_mean_ci` computed in a forked child that imports numpy as soon as this is made: made
     before a long wait (scoring a prediction file), numpy's import (~0.15 s) runs beside it instead of after.
-    For one call; where numpy is loaded already, or the child fails, the CIs are computed here."""
+    For one call; without `fork`, where numpy is loaded already, or when the child fails, the CIs are
+    computed here."""
 
-    def __init__(self) -> None:
+    def __init__(self, fork: bool = True) -> None:
         from harness.forked import ForkedCall
 
-        self._call = None if "numpy" in sys.modules else ForkedCall(_mean_ci_request, prepare=_import_numpy)
+        fork = fork and "numpy" not in sys.modules
+        self._call = ForkedCall(_mean_ci_request, prepare=_import_numpy) if fork else None
 
     def __call__(self, columns: Mapping[str, Sequence[float]], *, n_resamples: int = 1000, confidence: float = 0.95,
                  seed: int = 0) -> dict[str, tuple[float, float]]:

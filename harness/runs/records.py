@@ -69,7 +69,7 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], man
     """`mean_ci`: what computes :func:`bootstrap_mean_ci` (a :class:`harness.metrics.stats.MeanCIs`)."""
     aggregate = benchmark.aggregator(benchmark.options, extra or {})
     values = aggregate(records)
-    if type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__:  # means of per-example scores
+    if summarized_by_means(benchmark):
         cis = mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
     else:
         cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
@@ -86,6 +86,11 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], man
     verdicts = dict(Counter(r.verdict for r in records))
     return RunSummary(benchmark=benchmark.name, variant=variant, n=len(records), metrics=metrics,
                       breakdowns=breakdowns, verdicts=verdicts, manifest=manifest, extra=extra or {})
+
+
+def summarized_by_means(benchmark: Benchmark) -> bool:
+    """Whether the benchmark's metrics are means of per-example scores (their CIs: `bootstrap_mean_ci`)."""
+    return type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__
 
 
 def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummary,
