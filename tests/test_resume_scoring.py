@@ -151,9 +151,9 @@ class Scripted:
 
 def test_the_scoring_step_of_a_run_resumes_too(tiny_spider, tiny_model_dir, tmp_path, scored):
     sys.path.insert(0, str(Path(__file__).parent))
-    from test_run_pipeline import _make_adapter
+    from tiny_training import make_adapter
 
-    adapter = resolve_adapter(_make_adapter(tiny_model_dir, tmp_path / "lora-a"))
+    adapter = resolve_adapter(make_adapter(tiny_model_dir, tmp_path / "lora-a", std=1.0))
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[adapter])
     with GenerationCache(tmp_path / "generations.sqlite") as cache:
