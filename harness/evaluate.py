@@ -16,12 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from harness.backends import Backend, backend_class, get_backend
 from harness.benchmarks.base import Benchmark
 from harness.errors import ConfigError, DataError
+from harness.metrics.stats import MeanCIs, bootstrap_mean_ci
 from harness.models import AdapterRef, ModelRef
 from harness.options import as_kwargs, make_options
 from harness.progress import LoopProgress
 from harness.runs.cache import GenerationCache, generation_key
 from harness.runs.manifest import build_manifest
-from harness.runs.records import PartialRecords, Run, Variant, scoring_key, summarize, write_run
+from harness.runs.records import (PartialRecords, Run, Variant, scoring_key, summarize, summarized_by_means,
+                                  write_run)
 from harness.trust import runs as trust
 from harness.types import Example, Generation, GenerationRequest, Record, Sampling
 
@@ -123,8 +125,9 @@ def _flush_size(spec: GenerationSpec) -> int:
 
 
 def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[str],
-          partial: PartialRecords | None = None) -> list[Record]:
-    """One record per example: the benchmark's judgement of its output plus the example and its prompt hash.
+          partial: PartialRecords | None = None, generations: Sequence[Generation] | None = None) -> list[Record]:
+    """One record per example: the benchmark's judgement of its output plus the example and its prompt hash
+    (and the token counts and time of its generation, from `generations`, aligned with `outputs`).
 
     Examples are scored in batches of SCORE_BATCH. With `partial`, each scored batch is appended to it (and
     fsynced) before the next starts, and the records it already holds for the same example and output are
@@ -149,6 +152,11 @@ def score(benchmark: Benchmark, examples: Sequence[Example], outputs: Sequence[s
                 scored = benchmark.score(chosen, [outputs[p] for p in batch], on_done=lambda k: bar.advance(task, k))
                 records = [Record.from_scored(e, outputs[p], judged, prompt_hash=prompt_hash(benchmark.messages(e)))
                            for p, e, judged in zip(batch, chosen, scored)]
+                if generations is not None:
+                    for p, record in zip(batch, records):
+                        g = generations[p]
+                        record.prompt_tokens, record.completion_tokens, record.gen_seconds = (
+                            g.prompt_tokens, g.completion_tokens, g.seconds)
                 if partial is not None:
                     partial.append(records)
                 done.update(zip(batch, records))
@@ -175,11 +183,13 @@ def select(benchmark: Benchmark, limit: int | None) -> list[Example]:
 
 
 def write_variant(benchmark: Benchmark, name: str, records: list[Record], manifest: dict[str, Any],
-                  out_dir: Path, trust_notes: dict[str, Any]) -> Variant:
-    """Summarize one variant's records (with the trust checks' notes) and write its run directory."""
+                  out_dir: Path, trust_notes: dict[str, Any], partial: PartialRecords,
+                  mean_ci: Callable[..., dict[str, tuple[float, float]]] = bootstrap_mean_ci) -> Variant:
+    """Summarize one variant's records (with the trust checks' notes) and write its run directory (records
+    as the partial file holds them: encoded once)."""
     summary = summarize(benchmark, name, records, manifest,
-                        extra={**benchmark.summary_extra(), "trust": trust_notes})
-    return Variant(summary, records, write_run(out_dir, records, summary))
+                        extra={**benchmark.summary_extra(), "trust": trust_notes}, mean_ci=mean_ci)
+    return Variant(summary, records, write_run(out_dir, records, summary, partial.lines))
 
 
 def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: GenerationCache, *,
@@ -200,14 +210,12 @@ def run(benchmark: Benchmark, spec: GenerationSpec, out_dir: str | Path, cache: 
     variants = {}
     for name, adapter in spec.variants():
         gens = generations[name]
-        records = score(benchmark, examples, [g.text for g in gens], partials[name])
-        for record, g in zip(records, gens):
-            record.prompt_tokens, record.completion_tokens, record.gen_seconds = (g.prompt_tokens, g.completion_tokens,
-                                                                                  g.seconds)
+        records = score(benchmark, examples, [g.text for g in gens], partials[name], gens)
         manifest = {**shared, "adapter": adapter.identity if adapter else None}
         notes = trust.variant_notes(benchmark, examples, records, [g.text for g in gens], base_outputs, adapter,
                                     audit, trust_options)
-        variants[name] = write_variant(benchmark, name, records, manifest, Path(out_dir) / name, notes)
+        variants[name] = write_variant(benchmark, name, records, manifest, Path(out_dir) / name, notes,
+                                       partials[name])
     for partial in partials.values():
         partial.remove()
     return Run(variants, Path(out_dir))
@@ -218,11 +226,12 @@ def score_outputs(benchmark: Benchmark, outputs: Sequence[str], out_dir: str | P
                   trust_options: trust.TrustOptions = trust.TrustOptions()) -> Run:
     """Score existing outputs (aligned with the first examples of the split): one variant, written to out_dir."""
     examples = select(benchmark, limit)
-    manifest = build_manifest(benchmark, limit=limit, predictions=source)
-    partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
-    records = score(benchmark, examples, outputs, partial)
-    notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
-                                trust.run_audit(benchmark, manifest["data"]), trust_options)
-    variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes)
+    with MeanCIs(fork=summarized_by_means(benchmark)) as mean_ci:  # numpy loads in a child during the scoring
+        manifest = build_manifest(benchmark, limit=limit, predictions=source)
+        partial = PartialRecords.in_run(out_dir, scoring_key(manifest))
+        records = score(benchmark, examples, outputs, partial)
+        notes = trust.variant_notes(benchmark, examples, records, outputs, outputs, None,
+                                    trust.run_audit(benchmark, manifest["data"]), trust_options)
+        variant = write_variant(benchmark, name, records, manifest, Path(out_dir), notes, partial, mean_ci)
     partial.remove()
     return Run({name: variant}, Path(out_dir))

@@ -1,3 +1,7 @@
+import os
+
+import pytest
+
 from harness.io import hash_path
 from harness.runs.cache import BlobCache, GenerationCache, generation_key, path_hashes
 from harness.types import Generation
@@ -75,3 +79,19 @@ def test_first_failure_checks_a_path_again_only_when_it_changed(tmp_path):
         assert first_failure([good, bad], check, cache, "probed") == f"{bad}: broken"
         assert first_failure([good, bad], check, cache, "other") == f"{bad}: broken"   # another check's own record
     assert checked == ["good.sqlite", "bad.sqlite", "bad.sqlite", "good.sqlite", "bad.sqlite"]
+
+
+def test_library_versions_are_read_again_when_the_import_path_changes(tmp_path, monkeypatch):
+    from harness.runs import manifest
+
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    os.utime(site, ns=(0, 0))
+    monkeypatch.syspath_prepend(str(site))
+    assert "vllm" not in manifest.library_versions()
+    (site / "vllm-9.9.dist-info").mkdir()  # "installing" a package changes its folder's modification time
+    (site / "vllm-9.9.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: vllm\nVersion: 9.9\n")
+    assert manifest.library_versions()["vllm"] == "9.9"
+    monkeypatch.setattr(manifest, "_read_library_versions", lambda: pytest.fail("read again unchanged"))
+    assert manifest.library_versions()["vllm"] == "9.9"

@@ -94,3 +94,13 @@ def test_python_dash_m_harness_is_the_command():
     done = subprocess.run([sys.executable, "-m", "harness", "score", "--help"], capture_output=True, text=True,
                           check=True)
     assert done.stdout.startswith("usage: harness score")
+
+
+@pytest.mark.parametrize("text", ["true", "false", "null", "0", "-0", "7", "-12", "12345678901234567890", "True",
+                                  "yes", "007", "1_000", "1.5", "1e3", "+3", "[a, b]", "{x: 1}", "~", "spider"])
+def test_option_values_read_as_yaml_reads_them(text):
+    import yaml
+
+    from harness.cli.common import parse_yaml
+
+    assert parse_yaml(text) == yaml.safe_load(text) and type(parse_yaml(text)) is type(yaml.safe_load(text))

@@ -1,6 +1,7 @@
 """Third-party benchmarks and backends register through entry points; the CLI runs them like built-in ones."""
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from harness.cli import main
 from harness.errors import ConfigError
+from harness.registry import Registry, load
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,3 +152,16 @@ def test_typed_options_fail_in_one_line_and_debug_shows_the_traceback(tiny_spide
     with pytest.raises(ConfigError, match="timeout_s"):
         main(["--debug", *common, "-O", "timeout_s=abc"])
     assert not (tmp_path / "r").exists()
+
+
+def test_a_built_in_name_is_found_without_reading_entry_points(monkeypatch):
+    """Reading entry points scans every installed package; `harness score spider` does not wait for it."""
+    scans = []
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda group: scans.append(group) or [importlib.metadata.EntryPoint("echo", "m:Echo", group)])
+    registry = Registry({"spider": "harness.benchmarks.spider:SpiderBenchmark"}, "harness.benchmarks")
+    assert "spider" in registry and registry["spider"].endswith(":SpiderBenchmark") and scans == []
+    assert registry["echo"] == "m:Echo" and list(registry) == ["spider", "echo"]
+    assert scans == ["harness.benchmarks"]  # read once, when a name was not built-in
+    with pytest.raises(ConfigError, match="unknown benchmark 'nope'; choose one of: echo, spider"):
+        load(registry, "nope", "benchmark")

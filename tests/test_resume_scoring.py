@@ -151,9 +151,9 @@ class Scripted:
 
 def test_the_scoring_step_of_a_run_resumes_too(tiny_spider, tiny_model_dir, tmp_path, scored):
     sys.path.insert(0, str(Path(__file__).parent))
-    from test_run_pipeline import _make_adapter
+    from tiny_training import make_adapter
 
-    adapter = resolve_adapter(_make_adapter(tiny_model_dir, tmp_path / "lora-a"))
+    adapter = resolve_adapter(make_adapter(tiny_model_dir, tmp_path / "lora-a", std=1.0))
     bench = SpiderBenchmark(tiny_spider, "dev", workers=1)
     spec = GenerationSpec(model=resolve_model(str(tiny_model_dir)), adapters=[adapter])
     with GenerationCache(tmp_path / "generations.sqlite") as cache:
@@ -162,6 +162,10 @@ def test_the_scoring_step_of_a_run_resumes_too(tiny_spider, tiny_model_dir, tmp_
             run(bench, spec, tmp_path / "run", cache, backend_factory=lambda: Scripted("SELECT count(*) FROM singer"))
         assert (tmp_path / "run" / "base" / RECORDS_FILE).is_file()
         assert partial_indices(tmp_path / "run" / "base") == list(range(6))   # kept until the command completes
+        # records are complete (token counts included) when appended: records.jsonl is the partial file's lines
+        base = tmp_path / "run" / "base"
+        assert (base / PARTIAL_FILE).read_text().splitlines()[1:] == (base / RECORDS_FILE).read_text().splitlines()
+        assert '"completion_tokens": 5' in (base / RECORDS_FILE).read_text()
         assert partial_indices(tmp_path / "run" / "lora-a") == [0, 1]
         scored.crash_at(None)
 

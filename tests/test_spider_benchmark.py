@@ -111,13 +111,14 @@ def test_cli_errors_print_brackets_verbatim(tiny_spider, tmp_path, capsys):
 
 
 def test_scoring_command_imports_no_model_code(tiny_spider, tmp_path):
-    """`harness score` imports only its own command: no torch, transformers or generation code."""
+    """`harness score` imports only its own command: no torch, transformers or generation code, nor yaml for
+    an -O value as plain as true."""
     pred = tmp_path / "pred.sql"
     pred.write_text("SELECT count(*) FROM singer\n" * 6)
-    heavy = ("torch", "transformers", "peft", "trl", "harness.cli.run", "harness.backends.hf")
+    heavy = ("torch", "transformers", "peft", "trl", "harness.cli.run", "harness.backends.hf", "yaml")
     code = ("import sys; from harness.cli import main; assert main(sys.argv[1:]) == 0; "
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, "score", "spider", "--data", str(tiny_spider), "--predictions",
-                          str(pred), "--out", str(tmp_path / "run")], capture_output=True, text=True, check=True,
-                         env={**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}).stdout
+                          str(pred), "-O", "value_placeholder=true", "--out", str(tmp_path / "run")],
+                         capture_output=True, text=True, check=True, env={**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}).stdout
     assert out.strip().splitlines()[-1] == "[]"

@@ -84,6 +84,8 @@ def test_order_matters(sql, expected):
     ("SELECT 'open  string", "SELECT 'open  string"),                              # unterminated: left alone
     ("SELECT a - -  b", "SELECT a - - b"),                                          # tokens never merge
     ("SELECT  DISTINCT x", "SELECT DISTINCT x"),
+    (" SELECT 'a b' -- c d ", "SELECT 'a b' -- c d"),                              # single spaces only
+    ("SELECT a FROM t", "SELECT a FROM t"),
 ])
 def test_squeeze_whitespace(sql, expected):
     assert squeeze_whitespace(sql) == expected

@@ -5,7 +5,7 @@ import pytest
 
 from harness.runs.cache import BlobCache
 from harness.sql.execution import ExecItem, score_execution
-from harness.sql.pool import ForkedCall
+from harness.forked import ForkedCall
 
 
 def make_db(path: Path, rows: list[tuple[str, int]]) -> None:
@@ -261,8 +261,22 @@ def test_a_stored_gold_result_slower_than_the_limit_is_run_again(db_dir, tmp_pat
     assert executed().count(gold) == 2
 
 
+def test_an_unreadable_stored_gold_result_is_run_again_and_rewritten(db_dir, tmp_path, executed):
+    gold = "SELECT name FROM singer"
+    with BlobCache(tmp_path / "derived.sqlite") as cache:
+        verdicts([ExecItem("music", gold, "SELECT 1")], db_dir, workers=1, gold_cache=cache)
+        cache._write(lambda db: db.execute("UPDATE blobs SET value = x'00' WHERE key LIKE 'gold:%'"))
+        for _ in range(2):
+            assert verdicts([ExecItem("music", gold, gold + " ")], db_dir, workers=1, gold_cache=cache) == ["correct"]
+    assert executed().count(gold) == 2  # the first run, then once more for the unreadable entry
+
+
 def test_forked_call_returns_the_value_or_none_when_the_child_fails():
+    import gc
+
+    frozen = gc.get_freeze_count()
     with ForkedCall(sorted, [3, 1, 2]) as call:
+        assert gc.get_freeze_count() == frozen  # frozen for the fork only: the caller's garbage stays collectable
         assert call.result() == [1, 2, 3]
     with ForkedCall(int, "not a number") as call:
         assert call.result() is None

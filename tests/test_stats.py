@@ -90,3 +90,23 @@ def test_paired_interval_is_negated_when_a_and_b_swap():
     forward = paired_bootstrap_delta(a, b, mean, n_resamples=1000, seed=0)["mean"]
     backward = paired_bootstrap_delta(b, a, mean, n_resamples=1000, seed=0)["mean"]
     assert (backward.delta, backward.ci_low, backward.ci_high) == (-forward.delta, -forward.ci_high, -forward.ci_low)
+
+
+def test_mean_cis_computed_in_a_child_equal_the_local_ones_and_leave_numpy_unloaded():
+    """MeanCIs imports numpy in a child while the caller scores; a child that died is no error."""
+    import json
+    import subprocess
+    import sys
+
+    from harness.metrics.stats import bootstrap_mean_ci
+    columns = {"x": [float(i % 3 == 0) for i in range(200)], "y": [i / 200 for i in range(200)]}
+    code = ("import json, sys; from harness.metrics.stats import MeanCIs\n"
+            f"columns = {columns!r}\n"
+            "with MeanCIs() as in_child: found = in_child(columns, n_resamples=300, seed=5)\n"
+            "loaded = 'numpy' in sys.modules\n"
+            "with MeanCIs() as dead: dead._call._process.kill(); fallback = dead(columns, n_resamples=300, seed=5)\n"
+            "print(json.dumps([found, loaded, fallback]))")
+    found, loaded, fallback = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                        check=True).stdout)
+    expected = {name: list(ci) for name, ci in bootstrap_mean_ci(columns, n_resamples=300, seed=5).items()}
+    assert found == fallback == expected and not loaded

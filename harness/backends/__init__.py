@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from harness.backends.base import Backend
 from harness.options import as_kwargs
-from harness.registry import load, with_plugins
+from harness.registry import Registry, load
 
 if TYPE_CHECKING:
     from harness.models import AdapterRef, ModelRef
 
-BACKENDS: dict[str, str] = with_plugins({
+BACKENDS = Registry({
     "hf": "harness.backends.hf:HFBackend",
     "vllm": "harness.backends.vllm:VLLMBackend",
     "api": "harness.backends.api:APIBackend",

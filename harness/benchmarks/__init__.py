@@ -6,9 +6,9 @@ from typing import Any
 from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
 from harness.options import check_options
-from harness.registry import load, with_plugins
+from harness.registry import Registry, load
 
-BENCHMARKS: dict[str, str] = with_plugins({
+BENCHMARKS = Registry({
     "spider": "harness.benchmarks.spider:SpiderBenchmark",
     "sql2text": "harness.benchmarks.sql2text:Sql2TextBenchmark",
     "extraction": "harness.benchmarks.extraction:ExtractionBenchmark",

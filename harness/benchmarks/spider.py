@@ -165,7 +165,7 @@ class SpiderBenchmark(Benchmark):
         normalisation fails gets verdict ``unparseable`` (or no exact match) with the reason, never an abort."""
         from harness.runs.cache import derived_cache
         from harness.sql.execution import ExecItem, score_execution
-        from harness.sql.pool import ForkedCall
+        from harness.forked import ForkedCall
 
         extracted, failures = [], {}
         for position, output in enumerate(outputs):
@@ -229,10 +229,9 @@ class SpiderBenchmark(Benchmark):
 def gold_facts(queries: Sequence[str]) -> dict[str, tuple[str, str | None]]:
     """Hardness and normalised form of each gold query; computed once per set of queries and code version,
     then read from the cache folder (sqlglot work that otherwise dominates scoring a prediction file)."""
-    from importlib.metadata import version
-
     from harness.paths import cache_dir
     from harness.runs.cache import cached_json
+    from harness.runs.manifest import library_versions
 
     distinct = sorted(set(queries))
 
@@ -245,7 +244,7 @@ def gold_facts(queries: Sequence[str]) -> dict[str, tuple[str, str | None]]:
     code = combined_hash(hash_path(Path(__file__).parent.parent / "sql" / name)
                          for name in ("hardness.py", "normalize.py"))
     key = {"queries": combined_hash(hashlib.sha256(q.encode()).hexdigest() for q in distinct), "code": code,
-           "sqlglot": version("sqlglot")}
+           "sqlglot": library_versions().get("sqlglot")}
     facts = cached_json(cache_dir() / "gold", "spider-gold", key, compute)
     return {sql: (level, normal) for sql, (level, normal) in zip(distinct, facts)}
 

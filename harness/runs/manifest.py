@@ -1,9 +1,10 @@
 """What a run was: identities and hashes of everything that determines its scores."""
 from __future__ import annotations
 
-import importlib.metadata
+import os
 import platform
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,27 @@ LIBRARIES = ("harness", "torch", "transformers", "peft", "trl", "datasets", "sql
 
 
 def library_versions() -> dict[str, str]:
+    """The installed versions of LIBRARIES, and Python's. Kept in the cache folder per state of the import path:
+    installing, upgrading or removing a package changes the modification time of the folder holding it, and
+    reading the packages' metadata (importlib.metadata, its import included) costs a twentieth of a second of
+    every command that writes a manifest."""
+    from harness.paths import cache_dir
+    from harness.runs.cache import cached_json
+
+    key = {"python": sys.version, "path": [(entry, _mtime(entry)) for entry in sys.path]}
+    return cached_json(cache_dir() / "env", "library-versions", key, _read_library_versions)
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path or ".").st_mtime_ns
+    except OSError:
+        return None
+
+
+def _read_library_versions() -> dict[str, str]:
+    import importlib.metadata
+
     versions = {}
     for name in LIBRARIES:
         try:

@@ -13,7 +13,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from harness.benchmarks.base import Benchmark
 from harness.errors import DataError
@@ -64,11 +64,13 @@ class RunSummary:
 
 
 def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], manifest: dict[str, Any],
-              *, n_resamples: int = 1000, extra: dict[str, Any] | None = None) -> RunSummary:
+              *, n_resamples: int = 1000, extra: dict[str, Any] | None = None,
+              mean_ci: Callable[..., dict[str, tuple[float, float]]] = bootstrap_mean_ci) -> RunSummary:
+    """`mean_ci`: what computes :func:`bootstrap_mean_ci` (a :class:`harness.metrics.stats.MeanCIs`)."""
     aggregate = benchmark.aggregator(benchmark.options, extra or {})
     values = aggregate(records)
-    if type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__:  # means of per-example scores
-        cis = bootstrap_mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
+    if summarized_by_means(benchmark):
+        cis = mean_ci({m: [r.scores[m] for r in records] for m in values}, n_resamples=n_resamples)
     else:
         cis = bootstrap_ci(records, aggregate, n_resamples=n_resamples)
     metrics = {m: Metric(v, *cis.get(m, (math.nan, math.nan))) for m, v in values.items()}
@@ -86,11 +88,19 @@ def summarize(benchmark: Benchmark, variant: str, records: Sequence[Record], man
                       breakdowns=breakdowns, verdicts=verdicts, manifest=manifest, extra=extra or {})
 
 
-def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummary) -> Path:
-    """Write records then summary, each atomically (a reader never sees half a file)."""
+def summarized_by_means(benchmark: Benchmark) -> bool:
+    """Whether the benchmark's metrics are means of per-example scores (their CIs: `bootstrap_mean_ci`)."""
+    return type(benchmark).aggregator.__func__ is Benchmark.aggregator.__func__
+
+
+def write_run(out_dir: str | Path, records: Sequence[Record], summary: RunSummary,
+              encoded: Mapping[int, str] | None = None) -> Path:
+    """Write records then summary, each atomically (a reader never sees half a file). `encoded`: the records'
+    lines by index where already encoded (:attr:`PartialRecords.lines`), so that none is encoded twice."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / RECORDS_FILE, _lines(records))
+    encoded = encoded or {}
+    _atomic_write(out / RECORDS_FILE, "".join(encoded.get(r.index) or _line(r) for r in records))
     _atomic_write(out / SUMMARY_FILE, _dumps(summary.to_json(), indent=2) + "\n")
     return out
 
@@ -102,14 +112,18 @@ def scoring_key(manifest: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass
 class PartialRecords:
     """Records appended to `<run dir>/records.jsonl.partial` as they are scored, fsynced per batch, so a crash
     or Ctrl-C keeps them. The first line holds the scoring key; a rerun under the same key reads the records
-    back (a line torn by a kill mid-write is dropped) and scores only the rest."""
+    back (a line torn by a kill mid-write is dropped) and scores only the rest.
+
+    `lines` holds the line of each record the file holds, by index: `records.jsonl` is written from them, so
+    a record must be complete when it is appended."""
 
     path: Path
     key: str
+    lines: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def in_run(cls, out_dir: str | Path, key: str) -> "PartialRecords":
@@ -144,7 +158,8 @@ class PartialRecords:
     def restart(self, records: Sequence[Record]) -> None:
         """Start the file afresh with the key and the records kept (atomically: a crash keeps the old file)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.path, _dumps(self._header) + "\n" + _lines(records))
+        self.lines = {r.index: _line(r) for r in records}
+        _atomic_write(self.path, _dumps(self._header) + "\n" + "".join(self.lines.values()))
 
     def remove(self) -> None:
         """Once the command has written every run directory: its records are in `records.jsonl`."""
@@ -152,10 +167,12 @@ class PartialRecords:
 
     def append(self, records: Sequence[Record]) -> None:
         """Append one scored batch and fsync it: on disk before the next batch is scored."""
+        lines = [_line(r) for r in records]
         with self.path.open("a", encoding="utf-8") as f:
-            f.write(_lines(records))
+            f.write("".join(lines))
             f.flush()
             os.fsync(f.fileno())
+        self.lines.update((r.index, line) for r, line in zip(records, lines))
 
 
 def load_run(run_dir: str | Path) -> tuple[RunSummary, list[Record]]:
@@ -249,8 +266,8 @@ def find_runs(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(found)
 
 
-def _lines(records: Sequence[Record]) -> str:
-    return "".join(_dumps(r.to_json()) + "\n" for r in records)
+def _line(record: Record) -> str:
+    return _dumps(record.to_json()) + "\n"
 
 
 def _dumps(data: Any, indent: int | None = None) -> str:

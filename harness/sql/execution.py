@@ -14,8 +14,9 @@ included, as in the official evaluator.
 Gold results persist across runs in a :class:`harness.runs.cache.BlobCache` (``gold_cache``), keyed by the
 database file's content hash, the gold SQL, the fetch settings, SQLite's version and the sandbox's code, so a
 second scoring of the same data (another variant, another run) executes no gold query. The parent reads
-them before it forks the workers, which see them as inherited memory; results a worker computes come back
-with its outcomes and are stored at the end. Only results that ran within the current ``timeout_s`` are used.
+them (still encoded) before it forks the workers, which see them as inherited memory and decode those they
+use; results a worker computes come back with its outcomes and are stored at the end. Only results that ran
+within the current ``timeout_s`` are used.
 
 With ``comparison="set"`` (BIRD's official EX) SQL runs exactly as given, rows are fetched distinct,
 results match when they are equal as sets, and each verdict also carries BIRD's Soft-F1
@@ -87,8 +88,9 @@ _Fresh = tuple[int, str, bytes]
 # verdict, error, seconds, soft-F1, then the gold results computed since the previous outcome: what a worker
 # sends back per prediction
 _Outcome = tuple[str, str | None, float, float | None, tuple[_Fresh, ...]]
-# (database file, SQL) -> result and seconds: gold results read from the persistent cache
-_Known = Mapping[tuple[Path, str], tuple[QueryResult, float]]
+# (database file, SQL) -> gold result and seconds as the persistent cache holds them (marshal-encoded), decoded
+# by the worker that uses them
+_Known = Mapping[tuple[Path, str], bytes]
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class _Executor:
         self.distinct = distinct
         self.slot = slot
         self.known = known or {}
-        self.conns = [open_readonly(path) for path in files]
+        self.conns: list[sqlite3.Connection | None] = [None] * len(files)  # opened when first run on
         self.cache: dict[tuple[int, str], tuple[QueryResult, float]] = {}
         self.cached_rows = 0
         self.fresh: list[_Fresh] = []   # gold results run here that the persistent cache lacks
@@ -145,13 +147,16 @@ class _Executor:
         """Result of ``sql`` on file ``file_index`` and the seconds its execution took. The slot, if any,
         tells the supervising process the deadline of the statement in flight and whether it is gold."""
         key = (file_index, sql)
-        entry = self.cache.get(key) or self.known.get((self.files[file_index], sql))
+        entry = self.cache.get(key)
+        if entry is None and (stored := self._stored(file_index, sql)) is not None:
+            return stored
         if entry is None:
+            conn = self.conns[file_index] or self._open(file_index)
             start = time.perf_counter()
             if self.slot is not None:
                 self.slot[1] = float(gold)
                 self.slot[0] = time.monotonic() + self.timeout_s
-            result = execute(self.conns[file_index], sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
+            result = execute(conn, sql, timeout_s=self.timeout_s, max_rows=self.max_rows,
                              distinct=self.distinct)
             if self.slot is not None:
                 self.slot[0] = 0.0
@@ -164,11 +169,27 @@ class _Executor:
             self._keep(key, entry)
         return entry
 
+    def _open(self, file_index: int) -> sqlite3.Connection:
+        conn = self.conns[file_index] = open_readonly(self.files[file_index])
+        return conn
+
+    def _stored(self, file_index: int, sql: str) -> tuple[QueryResult, float] | None:
+        """The persistent cache's result of ``sql`` on the file, if it has a readable one that ran within
+        ``timeout_s``."""
+        blob = self.known.get((self.files[file_index], sql))
+        if blob is None:
+            return None
+        try:
+            rows, seconds = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            return None  # an unreadable entry is run again (and rewritten)
+        return (QueryResult(rows=rows), seconds) if seconds <= self.timeout_s else None
+
     def _keep(self, key: tuple[int, str], entry: tuple[QueryResult, float]) -> None:
         """Queue a gold result that the persistent cache lacks, once."""
         (file_index, sql), (result, seconds) = key, entry
-        if (key in self.kept or (self.files[file_index], sql) in self.known or result.rows is None
-                or result.truncated or is_volatile(sql)):
+        if (key in self.kept or result.rows is None or result.truncated or is_volatile(sql)
+                or self._stored(file_index, sql) is not None):
             return
         self.kept.add(key)
         blob = marshal.dumps((result.rows, seconds))
@@ -181,7 +202,8 @@ class _Executor:
 
     def close(self) -> None:
         for conn in self.conns:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
 
 def _run_gold(ex: _Executor, gold_sql: str) -> list[tuple[QueryResult, float]] | str:
@@ -346,7 +368,7 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
     n_workers = max(1, workers or os.cpu_count() or 1)
     max_units = n_units if n_workers == 1 else max(_MIN_TASK_UNITS, n_units // (n_workers * _TASKS_PER_WORKER))
     tasks = _tasks(plan, files, max_units, timeout_s, max_rows, comparison)
-    store = _GoldStore(gold_cache, plan, files, timeout_s, max_rows, comparison) if gold_cache else None
+    store = _GoldStore(gold_cache, plan, files, max_rows, comparison) if gold_cache else None
 
     def collect(task_id: int, unit: int, outcome: _Outcome) -> None:
         shared = ExecVerdict(*outcome[:4])
@@ -374,8 +396,8 @@ def score_execution(items: Sequence[ExecItem], db_dir: str | Path, *, workers: i
 class _GoldStore:
     """The gold results of a plan that ``cache`` holds (:attr:`known`), and the new ones to add to it."""
 
-    def __init__(self, cache: BlobCache, plan: _Plan, files: dict[str, tuple[Path, ...]], timeout_s: float,
-                 max_rows: int, comparison: str) -> None:
+    def __init__(self, cache: BlobCache, plan: _Plan, files: dict[str, tuple[Path, ...]], max_rows: int,
+                 comparison: str) -> None:
         from harness.runs.cache import path_hashes
 
         self.cache = cache
@@ -384,14 +406,8 @@ class _GoldStore:
         self.settings = f"{comparison}:{max_rows}:{sqlite3.sqlite_version}:{code}"
         wanted = {self.key(path, gold): (path, gold) for db_id, by_gold in plan.items()
                   for gold, _ in by_gold if not is_volatile(gold) for path in files[db_id]}
-        self.known: dict[tuple[Path, str], tuple[QueryResult, float]] = {}
-        for key, blob in cache.get_many(wanted).items():
-            try:
-                rows, seconds = marshal.loads(blob)
-            except (ValueError, EOFError, TypeError):
-                continue  # an unreadable entry is run again (and rewritten)
-            if seconds <= timeout_s:
-                self.known[wanted[key]] = QueryResult(rows=rows), seconds
+        # Decoded where used (_Executor._stored): in the workers, not here before they start.
+        self.known: dict[tuple[Path, str], bytes] = {wanted[key]: blob for key, blob in cache.get_many(wanted).items()}
         self.new: dict[str, bytes] = {}
 
     def key(self, path: Path, sql: str) -> str:

@@ -11,11 +11,8 @@ and die with the parent (``PR_SET_PDEATHSIG`` on Linux), so a killed ``harness s
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -23,13 +20,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from harness.forked import die_with_parent, start_forked
 from harness.sql.sandbox import harden_process
 
 T = TypeVar("T")
-R = TypeVar("R")
 Slot = Any  # a shared array of two doubles: [deadline on the monotonic clock or 0 when idle, stage flag]
 _POLL_S = 0.02
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -48,16 +44,9 @@ class _Worker:
     job: _Job | None = None
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _worker_main(conn: Connection, slot: Slot, parent_pid: int,
                  work: Callable[[Any, Slot], Iterator[Any]]) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     harden_process()
     while (task := conn.recv()) is not None:
         for outcome in work(task, slot):
@@ -83,7 +72,7 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
         parent_conn, child_conn = ctx.Pipe()
         slot = ctx.RawArray("d", 2)
         process = ctx.Process(target=_worker_main, args=(child_conn, slot, os.getpid(), work), daemon=True)
-        process.start()
+        start_forked(process)
         child_conn.close()
         return _Worker(process, parent_conn, slot)
 
@@ -147,46 +136,3 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T, Slot], Iterator[Any]], *,
                 worker.process.kill()
             worker.process.join()
             worker.conn.close()
-
-
-class ForkedCall(Generic[R]):
-    """``fn(arg)`` computed in a forked child process while the caller works on (with the workers above:
-    parsing predictions while they execute). The child dies with its parent; use it as a context manager so
-    that leaving early stops it too."""
-
-    def __init__(self, fn: Callable[[Any], R], arg: Any) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child_conn = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_call_main, args=(child_conn, os.getpid(), fn, arg), daemon=True)
-        self._process.start()
-        child_conn.close()
-
-    def result(self) -> R | None:
-        """The value, waiting for it; None if the child failed (the caller then does the work itself)."""
-        try:
-            return self._conn.recv()
-        except (EOFError, OSError):
-            return None
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._conn.close()
-
-    def __enter__(self) -> "ForkedCall[R]":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _call_main(conn: Connection, parent_pid: int, fn: Callable[[Any], Any], arg: Any) -> None:
-    _die_with_parent(parent_pid)
-    try:
-        value = fn(arg)
-    except BaseException:  # noqa: BLE001 - the parent sees EOF and does the work itself
-        os._exit(1)
-    conn.send(value)
