@@ -58,7 +58,7 @@ def test_wrong_type_names_key_and_expected(tmp_path: Path) -> None:
         load_recipe(write(tmp_path, "trainer:\n  per_device_train_batch_size: four\n"))
     with pytest.raises(RecipeError, match=r"'trainer\.bf16'.*expected true or false"):
         load_recipe(write(tmp_path, "trainer:\n  bf16: fp8\n"))
-    with pytest.raises(RecipeError, match=r"'lora\.target_modules'.*expected a list of a string or a string or null"):
+    with pytest.raises(RecipeError, match=r"'lora\.target_modules'.*expected a list of strings or a string or null"):
         load_recipe(write(tmp_path, "lora:\n  target_modules: 7\n"))
     with pytest.raises(RecipeError, match=r"'data': expected a mapping"):
         load_recipe(write(tmp_path, "data: spider\n"))

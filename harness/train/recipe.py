@@ -21,6 +21,7 @@ from typing import Any, Literal, Sequence
 import yaml
 
 from harness.errors import ConfigError
+from harness.options import describe
 from harness.train.arguments import arguments
 
 
@@ -231,7 +232,7 @@ def _check(value: Any, expected: Any, key: str, where: _Where, *, scalars_as_str
     keys expect one, never for library arguments: `target_modules: 7` is a mistake), else RecipeError."""
     ok, coerced = _fits(value, expected, scalars_as_str)
     if not ok:
-        raise RecipeError(f"{where.at(key)}: got {value!r} ({type(value).__name__}); expected {_describe(expected)}")
+        raise RecipeError(f"{where.at(key)}: got {value!r} ({type(value).__name__}); expected {describe(expected)}")
     return coerced
 
 
@@ -281,20 +282,3 @@ def _number(text: str) -> int | float | str:
         except ValueError:
             continue
     return text
-
-
-def _describe(expected: Any) -> str:
-    origin = typing.get_origin(expected)
-    args = typing.get_args(expected)
-    if origin in (typing.Union, types.UnionType):  # sorted: typing caches equal unions in whichever order came first
-        arms = sorted(_describe(a) for a in args if a is not type(None))
-        return " or ".join(arms + ["null"] * (type(None) in args))
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in args)
-    if expected is type(None):
-        return "null"
-    if origin is list:
-        return f"a list of {_describe(args[0])}"
-    if origin is dict:
-        return "a mapping"
-    return {int: "an integer", float: "a number", str: "a string", bool: "true or false"}.get(expected, str(expected))
