@@ -36,7 +36,7 @@ def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[s
     on at least this fraction (default 0.95).
     """
     from harness.backends import backend_class
-    from harness.evaluate import GenerationSpec, run
+    from harness.evaluate import GenerationSpec, run, select
     from harness.options import make_options
     from harness.paths import cache_dir
     from harness.runs.cache import GenerationCache
@@ -44,6 +44,7 @@ def evaluate(benchmark: str | Benchmark, model: Any = None, adapters: Sequence[s
     options = dict(options or {})
     trust_options = _trust_options(options, same_as_base_threshold)
     bench = _benchmark(benchmark, data, split, options)
+    select(bench, _limit(limit))  # bad data or options fail now, before a model is resolved (a GGUF converted)
     sampling, given = _split_generation(generation or {})
     backend_options = make_options(backend_class(backend).Options, given, f"generation: backend {backend!r}")
     model_ref, adapter_refs = _references(backend, model, adapters, tokenizer, backend_options)

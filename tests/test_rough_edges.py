@@ -52,6 +52,14 @@ def test_unknown_database_is_one_line_before_any_run_dir(tiny_spider: Path, tmp_
     assert [e.inputs["db_id"] for e in SpiderBenchmark(tiny_spider, include_dbs="shop").examples()] == ["shop"] * 3
 
 
+def test_bad_data_options_fail_before_the_model_is_resolved(tiny_spider: Path, tmp_path: Path) -> None:
+    """Resolving the model can take minutes (a GGUF converted, a hub download): bad data fails first."""
+    import harness
+
+    with pytest.raises(DataError, match="include_dbs: no database concrt"):
+        harness.evaluate("spider", str(tmp_path / "no-such-model"), data=tiny_spider, options={"include_dbs": ["concrt"]})
+
+
 def test_unknown_split_names_the_choices_not_internal_paths(tiny_spider: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
