@@ -43,6 +43,16 @@ def build_tiny_model(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The suite never reads or writes the user's ~/.cache/harness (gold results, built mini datasets, audits): one
+    cache folder for the session; a test that needs an empty one sets its own HARNESS_CACHE_DIR."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("HARNESS_CACHE_DIR", str(tmp_path_factory.mktemp("harness-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
