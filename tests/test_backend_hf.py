@@ -70,14 +70,14 @@ def linear_kinds(backend: HFBackend) -> set[str]:
 
 
 def test_packed_layers_generate_what_plain_layers_generate(tiny_model_dir, tmp_path) -> None:
-    """Base and adapter rows, batched: the packed model gives the plain model's greedy text, peft's LoRA layers
-    still apply on top of the packed ones, and the plain backend packs nothing."""
+    """On a CPU, base and adapter rows batched: the packed model gives the plain model's greedy text, peft's LoRA
+    layers still apply on top of the packed ones, and the plain backend packs nothing."""
     adapter = resolve_adapter(make_adapter(tiny_model_dir, tmp_path / "lora", std=1.0))
     reqs = [*requests(), *(GenerationRequest(r.messages, adapter="lora") for r in requests())]
     sampling = Sampling(max_new_tokens=12)
     model = resolve_model(str(tiny_model_dir))
-    packed = HFBackend(model, [adapter], precision="fp32", batch_size=4)
-    plain = HFBackend(model, [adapter], precision="fp32", batch_size=4, pack_weights=False)
+    packed = HFBackend(model, [adapter], precision="fp32", batch_size=4, device="cpu")
+    plain = HFBackend(model, [adapter], precision="fp32", batch_size=4, device="cpu", pack_weights=False)
     assert linear_kinds(packed) == {"PackedLinear"} and linear_kinds(plain) == {"Linear"}
     # 2 layers x 7 projections and the head (tied to the embedding, which stays dense)
     assert sum(isinstance(m, PackedLinear) for m in packed.model.modules()) == 15
@@ -89,7 +89,7 @@ def test_packed_layers_generate_what_plain_layers_generate(tiny_model_dir, tmp_p
 def test_only_fp32_models_the_backend_loads_are_packed(tiny_model_dir) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    assert linear_kinds(HFBackend(resolve_model(str(tiny_model_dir)), precision="bf16")) == {"Linear"}
+    assert linear_kinds(HFBackend(resolve_model(str(tiny_model_dir)), precision="bf16", device="cpu")) == {"Linear"}
     # A model passed in memory may be trained further: it is used as it is.
     model, _ = from_loaded(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
                            AutoTokenizer.from_pretrained(tiny_model_dir))
