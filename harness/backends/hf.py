@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import logging
 import time
 import warnings
 from contextlib import contextmanager, nullcontext
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedTokenizerBase, StaticCache
 
+log = logging.getLogger(__name__)
 DTYPES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}  # torch dtype names
 # A batch whose prompts share at least this many leading tokens computes them once (see HFBackend._cache).
 MIN_SHARED_PREFIX = 16
@@ -99,7 +101,7 @@ class HFBackend(Backend):
             from harness.backends.packed import can_pack, pack_linear_layers
 
             if can_pack(self.model):  # before peft, which then wraps the packed layers like any nn.Linear
-                pack_linear_layers(self.model, self.batch_size)
+                log.debug("packed %d linear layers for oneDNN", pack_linear_layers(self.model, self.batch_size))
         if adapters:
             from peft import PeftModel
 
