@@ -16,7 +16,7 @@ from rich.table import Table
 
 from harness.benchmarks import BENCHMARKS
 from harness.console import make_console
-from harness.options import option_default
+from harness.options import option_default, option_types
 from harness.runs.records import Run, RunSummary
 
 
@@ -66,7 +66,7 @@ def benchmark_options_text(name: str) -> str:
     from harness.registry import load
 
     config = load(BENCHMARKS, name, "benchmark").Config
-    hints = typing.get_type_hints(config)
+    hints = option_types(config)
     lines = [f"{name} options (-O KEY=VALUE, values in YAML):"]
     for f in dataclasses.fields(config):
         lines.append(f"  {f.name}: {describe(hints[f.name])}, default {_show(option_default(f))}")
@@ -176,7 +176,7 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     actions: dict[str, tuple[argparse.Action, list[tuple[str, Any]]]] = {}
     for name in BACKENDS:
         options = backend_class(name).Options
-        hints = typing.get_type_hints(options)
+        hints = option_types(options)
         group = parser.add_argument_group(f"{name} backend (--backend {name})")
         shared = []
         for f in dataclasses.fields(options):

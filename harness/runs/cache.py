@@ -109,6 +109,7 @@ class GenerationCache(_Store):
         if rows:
             self._write(lambda db: db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)", rows))
 
+
 class BlobCache(_Store):
     """Bytes by key (derived from data by code: the key must hash everything that determines the value)."""
 
